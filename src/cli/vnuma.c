@@ -1,0 +1,356 @@
+/*
+ * vnuma.c - the `vnuma` command: a thin front end over libvnuma.
+ *
+ * Each subcommand parses its options, loads the models (domain, host,
+ * configuration), calls the core and prints.  Exit codes (vnuma(1)):
+ *   0 ok, 1 invalid input (the domain or a value), 2 usage,
+ *   3 host or system failure (a file that cannot be read, a host that
+ *     lacks what the domain asks).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "domain.h"
+#include "host.h"
+#include "qemu.h"
+
+enum { EXIT_OK = 0, EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_HOST = 3 };
+
+/* The built-in example `vnuma` runs with no arguments: a two-cell guest
+ * with per-cell binding, as in the README. */
+static const char example_domain[] =
+    "<domain type='kvm'>\n"
+    "  <name>example</name>\n"
+    "  <memory unit='GiB'>4</memory>\n"
+    "  <vcpu placement='static'>4</vcpu>\n"
+    "  <numatune>\n"
+    "    <memory mode='strict' nodeset='0'/>\n"
+    "    <memnode cellid='0' mode='strict' nodeset='0'/>\n"
+    "    <memnode cellid='1' mode='preferred' nodeset='0'/>\n"
+    "  </numatune>\n"
+    "  <os>\n"
+    "    <type arch='x86_64' machine='pc'>hvm</type>\n"
+    "  </os>\n"
+    "  <cpu>\n"
+    "    <topology sockets='2' dies='1' cores='2' threads='1'/>\n"
+    "    <numa>\n"
+    "      <cell id='0' cpus='0-1' memory='2' unit='GiB'/>\n"
+    "      <cell id='1' cpus='2-3' memory='2' unit='GiB'/>\n"
+    "    </numa>\n"
+    "  </cpu>\n"
+    "</domain>\n";
+
+static const char usage_main[] =
+    "usage: vnuma [--version] [--help] COMMAND [OPTIONS] [DOMAIN.xml...]\n"
+    "\n"
+    "Place the memory and vCPUs of QEMU/KVM guests on NUMA hosts, from the\n"
+    "NUMA/memory part of a libvirt domain XML.\n"
+    "\n"
+    "commands:\n"
+    "  xml     print the domain, formatted as libvirt 9.0 formats it\n"
+    "  check   check the domain as libvirt does (against a host); exit 0 if valid\n"
+    "  argv    print the QEMU 7.2 arguments libvirt 9.0 builds for its memory and NUMA\n"
+    "\n"
+    "With no command, vnuma runs `argv` on a built-in two-cell example against\n"
+    "this machine.  `vnuma COMMAND --help` describes a command.\n"
+    "\n"
+    "exit status: 0 ok, 1 invalid input, 2 usage, 3 host or system failure\n";
+
+static const char usage_xml[] =
+    "usage: vnuma xml DOMAIN.xml\n"
+    "\n"
+    "Print the whole domain document with the NUMA/memory elements formatted as\n"
+    "libvirt 9.0 formats them (defaults filled in, sizes in KiB).  Applies the\n"
+    "rules `virsh define` applies, not the host rules.\n";
+
+static const char usage_host_opts[] =
+    "  --host SOURCE           the host: a libvirt capabilities XML file,\n"
+    "                          sysfs:DIR (a recorded sysfs tree), or none\n"
+    "                          (skip host rules); default: this machine\n"
+    "  --hugetlbfs PATH=SIZE   a hugetlbfs mount and its page size (repeatable;\n"
+    "                          the first is the default huge page size)\n"
+    "  --memory-backing-dir DIR  where file-backed guest memory goes\n"
+    "                          (default /var/lib/libvirt/qemu/ram)\n"
+    "  --domain-id N           the domain id used in paths (default -1)\n";
+
+static const char usage_check[] =
+    "usage: vnuma check [OPTIONS] DOMAIN.xml...\n"
+    "\n"
+    "Check each domain as libvirt 9.0 does when it starts a QEMU guest: the\n"
+    "domain rules, the QEMU rules and the host rules.  Exit 0 when every domain\n"
+    "is valid (warnings go to stderr), 1 with `error: ...` otherwise.\n"
+    "`check` refuses exactly what `argv` refuses.\n"
+    "\n"
+    "options:\n";
+
+static const char usage_argv[] =
+    "usage: vnuma argv [OPTIONS] [--format args|shell|json] DOMAIN.xml...\n"
+    "\n"
+    "Print the memory and NUMA part of the QEMU 7.2 command line libvirt 9.0\n"
+    "builds for each domain.  With several domains, each output is preceded\n"
+    "by a `# FILE` line.\n"
+    "\n"
+    "options:\n"
+    "  --format args|shell|json  libvirt's .args layout (default), one\n"
+    "                          shell-quoted line, or a JSON array of strings\n";
+
+typedef struct cli {
+    const char *host_src;      /* NULL = this machine */
+    vn_config cfg;
+    vn_argv_style style;
+} cli;
+
+static int usage_error(const char *cmd, const char *msg)
+{
+    fprintf(stderr, "vnuma%s%s: %s\nTry 'vnuma%s%s --help'.\n", cmd ? " " : "",
+            cmd ? cmd : "", msg, cmd ? " " : "", cmd ? cmd : "");
+    return EXIT_USAGE;
+}
+
+static int exit_for(const vn_error *e)
+{
+    return (e->code == VNUMA_ERR_HOST || e->code == VNUMA_ERR_SYSTEM) ? EXIT_HOST : EXIT_INVALID;
+}
+
+static int report(const vn_error *e)
+{
+    fprintf(stderr, "error: %s\n", e->msg);
+    return exit_for(e);
+}
+
+static void print_warnings(vn_warnings *w)
+{
+    for (size_t i = 0; i < w->n; i++)
+        fprintf(stderr, "warning: %s\n", w->items[i]);
+    vn_warnings_clear(w);
+}
+
+static vn_host *load_host(const char *src, vn_error *e)
+{
+    if (src && !strcmp(src, "none"))
+        return NULL;
+    if (!src || !*src)
+        return vn_host_load_sysfs("/", e);
+    if (!strncmp(src, "sysfs:", 6))
+        return vn_host_load_sysfs(src + 6, e);
+    return vn_host_load_caps_file(src, e);
+}
+
+enum { OPT_HOST = 256, OPT_HUGETLBFS, OPT_BACKING_DIR, OPT_DOMAIN_ID, OPT_FORMAT };
+
+/* Parse the options shared by check and argv; returns optind or -1. */
+static int parse_opts(int argc, char **argv, const char *cmd, const char *help,
+                      bool with_format, cli *c)
+{
+    static const struct option opts[] = {
+        {"host", required_argument, NULL, OPT_HOST},
+        {"hugetlbfs", required_argument, NULL, OPT_HUGETLBFS},
+        {"memory-backing-dir", required_argument, NULL, OPT_BACKING_DIR},
+        {"domain-id", required_argument, NULL, OPT_DOMAIN_ID},
+        {"format", required_argument, NULL, OPT_FORMAT},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int o;
+    vn_error e = {0};
+    optind = 1;
+    while ((o = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+        switch (o) {
+        case OPT_HOST:
+            c->host_src = optarg;
+            break;
+        case OPT_HUGETLBFS:
+            if (vn_config_add_mount_spec(&c->cfg, optarg, &e) < 0)
+                return usage_error(cmd, e.msg), -1;
+            break;
+        case OPT_BACKING_DIR:
+            if (!*optarg)
+                return usage_error(cmd, "--memory-backing-dir must not be empty"), -1;
+            free(c->cfg.memory_backing_dir);
+            c->cfg.memory_backing_dir = vn_strdup(optarg);
+            break;
+        case OPT_DOMAIN_ID:
+            if (!vn_parse_int(optarg, &c->cfg.domain_id) || c->cfg.domain_id < -1)
+                return usage_error(cmd, "--domain-id takes an integer >= -1"), -1;
+            break;
+        case OPT_FORMAT:
+            if (!with_format)
+                return usage_error(cmd, "unknown option '--format'"), -1;
+            if (!strcmp(optarg, "args"))
+                c->style = VN_ARGV_ARGS;
+            else if (!strcmp(optarg, "shell"))
+                c->style = VN_ARGV_SHELL;
+            else if (!strcmp(optarg, "json"))
+                c->style = VN_ARGV_JSON;
+            else
+                return usage_error(cmd, "--format takes args, shell or json"), -1;
+            break;
+        case 'h':
+            fputs(help, stdout);
+            if (help != usage_xml)
+                fputs(usage_host_opts, stdout);
+            exit(EXIT_OK);
+        default:
+            return usage_error(cmd, "invalid option"), -1;
+        }
+    }
+    return optind;
+}
+
+static vn_domain *load_domain(const char *path, vn_error *e)
+{
+    if (!strcmp(path, "-")) {
+        vn_buf b = {0};
+        char chunk[65536];
+        size_t n;
+        while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0) {
+            vn_buf_addn(&b, chunk, n);
+            if (b.len > VN_XML_MAX_BYTES)
+                break;
+        }
+        vn_domain *d = vn_domain_parse(b.s ? b.s : "", b.len, e);
+        vn_buf_free(&b);
+        return d;
+    }
+    return vn_domain_parse_file(path, e);
+}
+
+static int cmd_xml(int argc, char **argv)
+{
+    cli c = {0};
+    vn_config_init(&c.cfg);
+    int i = parse_opts(argc, argv, "xml", usage_xml, false, &c);
+    vn_config_clear(&c.cfg);
+    if (i < 0)
+        return EXIT_USAGE;
+    if (argc - i != 1)
+        return usage_error("xml", "expected one DOMAIN.xml");
+    vn_error e = {0};
+    vn_domain *d = load_domain(argv[i], &e);
+    if (!d)
+        return report(&e);
+    char *s = vn_domain_format(d, &e);
+    vn_domain_free(d);
+    if (!s)
+        return report(&e);
+    fputs(s, stdout);
+    free(s);
+    return EXIT_OK;
+}
+
+/* check and argv: the same pipeline; argv also prints. */
+static int run_domains(int argc, char **argv, const char *cmd, const char *help, bool print)
+{
+    cli c = {0};
+    int rc = EXIT_OK;
+    vn_error e = {0};
+    vn_host *host = NULL;
+
+    vn_config_init(&c.cfg);
+    int i = parse_opts(argc, argv, cmd, help, print, &c);
+    if (i < 0) {
+        rc = EXIT_USAGE;
+        goto out;
+    }
+    if (i >= argc) {
+        rc = usage_error(cmd, "expected DOMAIN.xml");
+        goto out;
+    }
+    host = load_host(c.host_src, &e);
+    if (e.code) {
+        rc = report(&e);
+        goto out;
+    }
+    int ndomains = argc - i;
+    for (; i < argc; i++) {
+        vn_error de = {0};
+        vn_warnings w = {0};
+        vn_argv av = {0};
+        vn_domain *d = load_domain(argv[i], &de);
+        int r = d ? vn_qemu_build(d, host, &c.cfg, &w, &av, &de) : -1;
+        print_warnings(&w);
+        if (r < 0) {
+            if (ndomains > 1)
+                fprintf(stderr, "%s: ", argv[i]);
+            int x = report(&de);
+            if (rc == EXIT_OK || x == EXIT_HOST)
+                rc = x;
+        } else if (print) {
+            if (ndomains > 1)
+                printf("# %s\n", argv[i]);
+            char *s = vn_argv_format(&av, c.style);
+            fputs(s, stdout);
+            free(s);
+        }
+        vn_argv_clear(&av);
+        vn_domain_free(d);
+    }
+out:
+    vn_host_free(host);
+    vn_config_clear(&c.cfg);
+    return rc;
+}
+
+static int run_example(void)
+{
+    vn_error e = {0};
+    vn_warnings w = {0};
+    vn_argv av = {0};
+    vn_config cfg;
+    vn_config_init(&cfg);
+    vn_host *host = vn_host_load_sysfs("/", &e);
+    if (!host) {
+        fprintf(stderr, "warning: cannot read this machine's NUMA topology (%s); "
+                        "checking without host rules\n", e.msg);
+        e = (vn_error){0};
+    }
+    printf("# vnuma argv on the built-in example domain:\n#\n");
+    for (const char *p = example_domain; *p;) {
+        const char *nl = strchr(p, '\n');
+        printf("#   %.*s\n", (int)(nl - p), p);
+        p = nl + 1;
+    }
+    vn_domain *d = vn_domain_parse(example_domain, strlen(example_domain), &e);
+    int rc = EXIT_OK;
+    if (!d || vn_qemu_build(d, host, &cfg, &w, &av, &e) < 0) {
+        print_warnings(&w);
+        rc = report(&e);
+    } else {
+        print_warnings(&w);
+        char *s = vn_argv_format(&av, VN_ARGV_ARGS);
+        fputs(s, stdout);
+        free(s);
+    }
+    vn_argv_clear(&av);
+    vn_domain_free(d);
+    vn_host_free(host);
+    vn_config_clear(&cfg);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2)
+        return run_example();
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+        fputs(usage_main, stdout);
+        return EXIT_OK;
+    }
+    if (!strcmp(cmd, "--version")) {
+        printf("vnuma %s\n", VNUMA_VERSION);
+        return EXIT_OK;
+    }
+    if (!strcmp(cmd, "xml"))
+        return cmd_xml(argc - 1, argv + 1);
+    if (!strcmp(cmd, "check"))
+        return run_domains(argc - 1, argv + 1, "check", usage_check, false);
+    if (!strcmp(cmd, "argv"))
+        return run_domains(argc - 1, argv + 1, "argv", usage_argv, true);
+    fprintf(stderr, "vnuma: unknown command '%s'\n", cmd);
+    fputs(usage_main, stderr);
+    return EXIT_USAGE;
+}

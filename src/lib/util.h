@@ -1,0 +1,118 @@
+/*
+ * util.h - small helpers shared by every part of libvnuma.
+ *
+ * Errors: every fallible function takes a `vn_error *` and fills it with a
+ * code (the public VNUMA_ERR_* values) and a message.  The first error wins;
+ * later ones are ignored, so a caller deep in a parser can report the most
+ * precise message and callers above it just propagate failure.
+ *
+ * Growable strings (vn_buf), checked arithmetic and allocation that aborts
+ * on out-of-memory (like GLib's g_malloc, which libvirt relies on) live here
+ * too.  Nothing in this file does I/O.
+ */
+#ifndef VN_UTIL_H
+#define VN_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "vnuma.h"
+
+#define VN_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#define VN_NODISCARD __attribute__((warn_unused_result))
+#define VN_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+#define VN_DIV_UP(a, b) (((a) + (b) - 1) / (b))
+
+/* Owned memory released at scope exit: `VN_AUTOFREE char *s = ...;` */
+#define VN_AUTOFREE __attribute__((cleanup(vn_freep)))
+void vn_freep(void *pp);
+
+typedef struct vn_error {
+    int code;           /* VNUMA_OK or a VNUMA_ERR_* value */
+    char msg[1024];
+} vn_error;
+
+void vn_error_set(vn_error *err, int code, const char *fmt, ...) VN_PRINTF(3, 4);
+void vn_error_setv(vn_error *err, int code, const char *fmt, va_list ap);
+static inline bool vn_error_isset(const vn_error *err) { return err && err->code != VNUMA_OK; }
+
+/* Warnings: non-fatal findings (capacity shortfalls, fallbacks). */
+typedef struct vn_warnings {
+    char **items;
+    size_t n;
+} vn_warnings;
+
+void vn_warn(vn_warnings *w, const char *fmt, ...) VN_PRINTF(2, 3);
+void vn_warnings_clear(vn_warnings *w);
+
+/* Allocation: aborts on OOM, never returns NULL for a non-zero size. */
+void *vn_malloc(size_t n);
+void *vn_calloc(size_t nmemb, size_t size);
+void *vn_realloc(void *p, size_t n);
+void *vn_reallocarray(void *p, size_t nmemb, size_t size);
+char *vn_strdup(const char *s);
+char *vn_strndup(const char *s, size_t n);
+char *vn_asprintf(const char *fmt, ...) VN_PRINTF(1, 2);
+
+/* Grow an array by one element: VN_APPEND(arr, n) returns a zeroed slot. */
+#define VN_APPEND(arr, n) \
+    ((arr) = vn_reallocarray((arr), (n) + 1, sizeof(*(arr))), \
+     memset(&(arr)[(n)], 0, sizeof(*(arr))), &(arr)[(n)++])
+
+/* Checked arithmetic: return false on overflow, leaving *out untouched. */
+static inline VN_NODISCARD bool vn_add_u64(uint64_t a, uint64_t b, uint64_t *out)
+{
+    uint64_t r;
+    if (__builtin_add_overflow(a, b, &r))
+        return false;
+    *out = r;
+    return true;
+}
+static inline VN_NODISCARD bool vn_mul_u64(uint64_t a, uint64_t b, uint64_t *out)
+{
+    uint64_t r;
+    if (__builtin_mul_overflow(a, b, &r))
+        return false;
+    *out = r;
+    return true;
+}
+/* Round up to a multiple of align (align > 0); false on overflow. */
+static inline VN_NODISCARD bool vn_round_up_u64(uint64_t v, uint64_t align, uint64_t *out)
+{
+    uint64_t r = v % align;
+    if (r == 0) {
+        *out = v;
+        return true;
+    }
+    return vn_add_u64(v, align - r, out);
+}
+
+/* Growable NUL-terminated string. */
+typedef struct vn_buf {
+    char *s;
+    size_t len, cap;
+    int indent;         /* spaces added at the start of each vn_buf_line */
+} vn_buf;
+
+void vn_buf_add(vn_buf *b, const char *s);
+void vn_buf_addn(vn_buf *b, const char *s, size_t n);
+void vn_buf_addf(vn_buf *b, const char *fmt, ...) VN_PRINTF(2, 3);
+void vn_buf_addc(vn_buf *b, char c);
+/* Indented line: indent, then formatted text, then '\n'. */
+void vn_buf_line(vn_buf *b, const char *fmt, ...) VN_PRINTF(2, 3);
+/* XML-escape an attribute or text value (&, <, >, ', "). */
+void vn_buf_add_escaped(vn_buf *b, const char *s);
+char *vn_buf_steal(vn_buf *b);
+void vn_buf_free(vn_buf *b);
+
+/* Parsing of plain numbers, as libvirt's virStrToLong_* do it. */
+bool vn_parse_u64(const char *s, uint64_t *out);   /* decimal or 0x hex, no sign */
+bool vn_parse_uint(const char *s, unsigned int *out);
+bool vn_parse_int(const char *s, int *out);
+/* libvirt's virStrToLong_uip-like: decimal only, no sign, whitespace around allowed */
+bool vn_parse_u64_dec(const char *s, uint64_t *out);
+
+#endif
