@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd_host.h"
 #include "config.h"
 #include "domain.h"
 #include "host.h"
@@ -53,6 +54,7 @@ static const char usage_main[] =
     "  xml     print the domain, formatted as libvirt 9.0 formats it\n"
     "  check   check the domain as libvirt does (against a host); exit 0 if valid\n"
     "  argv    print the QEMU 7.2 arguments libvirt 9.0 builds for its memory and NUMA\n"
+    "  host    print a host's NUMA topology (this machine, sysfs:DIR or a caps XML)\n"
     "\n"
     "With no command, vnuma runs `argv` on a built-in two-cell example against\n"
     "this machine.  `vnuma COMMAND --help` describes a command.\n"
@@ -350,6 +352,8 @@ int main(int argc, char **argv)
         return run_domains(argc - 1, argv + 1, "check", usage_check, false);
     if (!strcmp(cmd, "argv"))
         return run_domains(argc - 1, argv + 1, "argv", usage_argv, true);
+    if (!strcmp(cmd, "host"))
+        return vn_cmd_host(argc - 1, argv + 1);
     fprintf(stderr, "vnuma: unknown command '%s'\n", cmd);
     fputs(usage_main, stderr);
     return EXIT_USAGE;

@@ -180,6 +180,11 @@ typedef struct vn_domain {
 
     /* <vnuma> */
     vn_vnuma vnuma;
+
+    /* Set by vn_domain_validate_start when placement='auto' (vcpu or
+     * numatune) and a host is known: the host nodes chosen for the guest
+     * (libvirt's priv->autoNodeset, numad's advice).  NULL otherwise. */
+    vn_bitmap *auto_nodeset;
 } vn_domain;
 
 void vn_domain_free(vn_domain *dom);

@@ -49,6 +49,8 @@ typedef struct vn_host {
     uint64_t *hugepage_sizes_kib;     /* sizes the host supports */
     size_t nhugepage_sizes;
     char *source;                     /* what it was loaded from, for messages */
+    bool numa_fake;                   /* the source has no NUMA: one node 0 made up
+                                         (libvirt's virCapabilitiesHostNUMAInitFake) */
 } vn_host;
 
 vn_host *vn_host_new(void);

@@ -1,0 +1,109 @@
+/*
+ * cmd_host.c - `vnuma host`: print the NUMA topology of a host as vnuma
+ * reads it, from this machine's sysfs, a recorded sysfs tree or a libvirt
+ * capabilities file.  Formats: libvirt's capabilities <topology> (caps),
+ * numactl --hardware's text (text, the default) or JSON.
+ *
+ * Exit codes as for every vnuma command: 0 ok, 2 usage, 3 the host cannot
+ * be read.  Called from vnuma.c with argv[0] = "host".
+ */
+#include "cmd_host.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host.h"
+#include "host_format.h"
+
+enum { HOST_EXIT_OK = 0, HOST_EXIT_USAGE = 2, HOST_EXIT_HOST = 3 };
+enum { OPT_HOST = 256, OPT_FORMAT };
+typedef enum { FMT_TEXT, FMT_CAPS, FMT_JSON } host_fmt;
+
+static const char usage_host[] =
+    "usage: vnuma host [--host SOURCE] [--format text|caps|json]\n"
+    "\n"
+    "Print the NUMA topology of a host as vnuma sees it: nodes, their CPUs\n"
+    "(socket, die, core, SMT siblings, online), memory, page pools and\n"
+    "distances.\n"
+    "\n"
+    "options:\n"
+    "  --host SOURCE           the host: a libvirt capabilities XML file, or\n"
+    "                          sysfs:DIR (a recorded tree holding sys/devices/system\n"
+    "                          and proc/, or libvirt's system/); default: this\n"
+    "                          machine (/sys, /proc)\n"
+    "  --format text|caps|json like `numactl --hardware` (default); the\n"
+    "                          capabilities document libvirt 9.0 would print\n"
+    "                          (its <topology> part, plus the page sizes); or JSON\n"
+    "\n"
+    "exit status: 0 ok, 2 usage, 3 the host cannot be read\n";
+
+static int host_usage_error(const char *msg)
+{
+    fprintf(stderr, "vnuma host: %s\nTry 'vnuma host --help'.\n", msg);
+    return HOST_EXIT_USAGE;
+}
+
+static vn_host *host_load(const char *src, vn_error *e)
+{
+    if (!src || !*src)
+        return vn_host_load_sysfs("/", e);
+    if (!strcmp(src, "none")) {
+        vn_error_set(e, VNUMA_ERR_HOST, "no host");
+        return NULL;
+    }
+    if (!strncmp(src, "sysfs:", 6))
+        return vn_host_load_sysfs(src + 6, e);
+    return vn_host_load_caps_file(src, e);
+}
+
+int vn_cmd_host(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"host", required_argument, NULL, OPT_HOST},
+        {"format", required_argument, NULL, OPT_FORMAT},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *src = NULL;
+    host_fmt fmt = FMT_TEXT;
+    int o;
+    optind = 1;
+    while ((o = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+        switch (o) {
+        case OPT_HOST:
+            src = optarg;
+            break;
+        case OPT_FORMAT:
+            if (!strcmp(optarg, "text"))
+                fmt = FMT_TEXT;
+            else if (!strcmp(optarg, "caps"))
+                fmt = FMT_CAPS;
+            else if (!strcmp(optarg, "json"))
+                fmt = FMT_JSON;
+            else
+                return host_usage_error("--format takes text, caps or json");
+            break;
+        case 'h':
+            fputs(usage_host, stdout);
+            return HOST_EXIT_OK;
+        default:
+            return host_usage_error("invalid option");
+        }
+    }
+    if (optind < argc)
+        return host_usage_error("unexpected argument");
+    vn_error e = {0};
+    vn_host *h = host_load(src, &e);
+    if (!h) {
+        fprintf(stderr, "error: %s\n", e.msg);
+        return HOST_EXIT_HOST;
+    }
+    char *s = fmt == FMT_CAPS ? vn_host_format_caps(h)
+              : fmt == FMT_JSON ? vn_host_format_json(h) : vn_host_format_text(h);
+    fputs(s, stdout);
+    free(s);
+    vn_host_free(h);
+    return HOST_EXIT_OK;
+}
