@@ -33,6 +33,13 @@
 /* 1. Owned elements                                                   */
 /* ------------------------------------------------------------------ */
 
+/* The indentation of a line being started by hand (vn_buf_line does its own). */
+static void pad(vn_buf *b)
+{
+    for (int i = 0; i < b->indent; i++)
+        vn_buf_addc(b, ' ');
+}
+
 /* A line: open, the bitmap in libvirt's syntax, close. */
 static void line_bitmap(vn_buf *b, const char *open, const vn_bitmap *map, const char *close)
 {
@@ -40,12 +47,13 @@ static void line_bitmap(vn_buf *b, const char *open, const vn_bitmap *map, const
     vn_buf_line(b, "%s%s%s", open, s, close);
 }
 
-/* The top-level element of the input called `name` (no namespace). */
+/* The first top-level element of the input called `name` (namespaces are
+ * not looked at, as in the parser). */
 static xmlNode *top_child(const vn_domain *dom, const char *name)
 {
     xmlNode *root = dom->doc ? xmlDocGetRootElement(dom->doc) : NULL;
     for (xmlNode *c = root ? root->children : NULL; c; c = c->next)
-        if (c->type == XML_ELEMENT_NODE && !c->ns && !strcmp((const char *)c->name, name))
+        if (c->type == XML_ELEMENT_NODE && !strcmp((const char *)c->name, name))
             return c;
     return NULL;
 }
@@ -116,8 +124,7 @@ static void emit_memory_backing(vn_buf *b, const vn_domain *dom)
     if (dom->access)
         vn_buf_line(&c, "<access mode='%s'/>", vn_mem_access_to_string(dom->access));
     if (dom->allocation || dom->allocation_threads > 0) {
-        for (int i = 0; i < c.indent; i++)
-            vn_buf_addc(&c, ' ');
+        pad(&c);
         vn_buf_add(&c, "<allocation");
         if (dom->allocation)
             vn_buf_addf(&c, " mode='%s'", vn_mem_allocation_to_string(dom->allocation));
@@ -142,7 +149,7 @@ static bool has_individual_vcpus(const vn_domain *dom)
 {
     xmlNode *root = dom->doc ? xmlDocGetRootElement(dom->doc) : NULL;
     for (xmlNode *c = root ? root->children : NULL; c; c = c->next) {
-        if (c->type != XML_ELEMENT_NODE || c->ns || strcmp((const char *)c->name, "vcpus"))
+        if (c->type != XML_ELEMENT_NODE || strcmp((const char *)c->name, "vcpus"))
             continue;
         for (xmlNode *v = c->children; v; v = v->next)
             if (v->type == XML_ELEMENT_NODE && !strcmp((const char *)v->name, "vcpu"))
@@ -167,8 +174,7 @@ static unsigned online_vcpus(const vn_domain *dom)
  * vCPUs are offline). */
 static void emit_vcpu(vn_buf *b, const vn_domain *dom)
 {
-    for (int i = 0; i < b->indent; i++)
-        vn_buf_addc(b, ' ');
+    pad(b);
     vn_buf_addf(b, "<vcpu placement='%s'", vn_placement_to_string(dom->cpu_placement));
     if (dom->cpumask && vn_bitmap_count(dom->cpumask) < VN_CPUMASK_LEN) {
         VN_AUTOFREE char *s = vn_bitmap_format(dom->cpumask);
@@ -188,8 +194,7 @@ static void emit_vcpus(vn_buf *b, const vn_domain *dom)
     b->indent += 2;
     for (unsigned i = 0; i < dom->maxvcpus; i++) {
         const vn_vcpu_info *v = &dom->vcpu_info[i];
-        for (int k = 0; k < b->indent; k++)
-            vn_buf_addc(b, ' ');
+        pad(b);
         vn_buf_addf(b, "<vcpu id='%u' enabled='%s'", i, v->online ? "yes" : "no");
         if (v->hotpluggable)
             vn_buf_addf(b, " hotpluggable='%s'", vn_tristate_to_string(v->hotpluggable));
@@ -285,8 +290,7 @@ static void emit_vnuma(vn_buf *b, const vn_domain *dom)
     const vn_vnuma *v = &dom->vnuma;
     if (!v->present)
         return;
-    for (int i = 0; i < b->indent; i++)
-        vn_buf_addc(b, ' ');
+    pad(b);
     vn_buf_addf(b, "<vnuma mode='%s' distribution='%s'", vn_vnuma_mode_to_string(v->mode),
                 vn_vnuma_dist_to_string(v->distribution));
     if (!v->has_memory && !v->has_partition) {
@@ -298,8 +302,7 @@ static void emit_vnuma(vn_buf *b, const vn_domain *dom)
     if (v->has_memory)
         vn_buf_line(b, "<memory unit='KiB'>%llu</memory>", (unsigned long long)v->memory_kib);
     if (v->has_partition) {
-        for (int i = 0; i < b->indent; i++)
-            vn_buf_addc(b, ' ');
+        pad(b);
         vn_buf_add(b, "<partition");
         if (v->partition_nodeset) {
             VN_AUTOFREE char *ns = vn_bitmap_format(v->partition_nodeset);
@@ -353,8 +356,7 @@ static void emit_caches(vn_buf *b, const vn_cell *c)
 {
     for (size_t i = 0; i < c->ncaches; i++) {
         const vn_cache *k = &c->caches[i];
-        for (int s = 0; s < b->indent; s++)
-            vn_buf_addc(b, ' ');
+        pad(b);
         vn_buf_addf(b, "<cache level='%u'", k->level);
         if (k->assoc)
             vn_buf_addf(b, " associativity='%s'", vn_cache_assoc_to_string(k->assoc));
@@ -380,8 +382,7 @@ static void emit_interconnects(vn_buf *b, const vn_domain *dom)
     for (size_t i = 0; i < dom->ninterconnects; i++) {
         const vn_interconnect *l = &dom->interconnects[i];
         bool bw = l->kind == VN_INTERCONNECT_BANDWIDTH;
-        for (int s = 0; s < b->indent; s++)
-            vn_buf_addc(b, ' ');
+        pad(b);
         vn_buf_addf(b, "<%s initiator='%u' target='%u'", bw ? "bandwidth" : "latency",
                     l->initiator, l->target);
         if (l->cache > 0)
@@ -402,8 +403,7 @@ static void emit_numa(vn_buf *b, const vn_domain *dom)
     b->indent += 2;
     for (size_t i = 0; i < dom->ncells; i++) {
         const vn_cell *c = &dom->cells[i];
-        for (int s = 0; s < b->indent; s++)
-            vn_buf_addc(b, ' ');
+        pad(b);
         vn_buf_addf(b, "<cell id='%zu'", i);
         if (c->cpus && !vn_bitmap_is_empty(c->cpus)) {
             VN_AUTOFREE char *s = vn_bitmap_format(c->cpus);
@@ -448,8 +448,7 @@ static void emit_memdev_source(vn_buf *b, const vn_memdev *m)
     case VN_MEMORY_MODEL_NVDIMM:
     case VN_MEMORY_MODEL_VIRTIO_PMEM:
         if (m->path) {
-            for (int s = 0; s < c.indent; s++)
-                vn_buf_addc(&c, ' ');
+            pad(&c);
             vn_buf_add(&c, "<path>");
             vn_buf_add_escaped(&c, m->path);
             vn_buf_add(&c, "</path>\n");
@@ -508,22 +507,19 @@ static void emit_memdev_target(vn_buf *b, const vn_memdev *m)
 static void emit_memdev_info(vn_buf *b, const vn_memdev *m)
 {
     if (m->alias) {
-        for (int s = 0; s < b->indent; s++)
-            vn_buf_addc(b, ' ');
+        pad(b);
         vn_buf_add(b, "<alias name='");
         vn_buf_add_escaped(b, m->alias);
         vn_buf_add(b, "'/>\n");
     }
     if (m->addr_type == VN_MEMDEV_ADDR_DIMM) {
-        for (int s = 0; s < b->indent; s++)
-            vn_buf_addc(b, ' ');
+        pad(b);
         vn_buf_addf(b, "<address type='dimm' slot='%u'", m->addr_slot);
         if (m->addr_base)
             vn_buf_addf(b, " base='0x%llx'", (unsigned long long)m->addr_base);
         vn_buf_add(b, "/>\n");
     } else if (m->addr_type == VN_MEMDEV_ADDR_PCI) {
-        for (int s = 0; s < b->indent; s++)
-            vn_buf_addc(b, ' ');
+        pad(b);
         vn_buf_add(b, "<address type='pci'");
         if (m->pci_domain || m->pci_bus || m->pci_slot || m->pci_function)
             vn_buf_addf(b, " domain='0x%04x' bus='0x%02x' slot='0x%02x' function='0x%u'",
@@ -540,8 +536,7 @@ static void emit_memdevs(vn_buf *b, const vn_domain *dom)
 {
     for (size_t i = 0; i < dom->nmemdevs; i++) {
         const vn_memdev *m = &dom->memdevs[i];
-        for (int s = 0; s < b->indent; s++)
-            vn_buf_addc(b, ' ');
+        pad(b);
         vn_buf_addf(b, "<memory model='%s'", vn_memory_model_to_string(m->model));
         if (m->access)
             vn_buf_addf(b, " access='%s'", vn_mem_access_to_string(m->access));
@@ -550,8 +545,7 @@ static void emit_memdevs(vn_buf *b, const vn_domain *dom)
         vn_buf_add(b, ">\n");
         b->indent += 2;
         if (m->uuid) {
-            for (int s = 0; s < b->indent; s++)
-                vn_buf_addc(b, ' ');
+            pad(b);
             vn_buf_add(b, "<uuid>");
             vn_buf_add_escaped(b, m->uuid);
             vn_buf_add(b, "</uuid>\n");
@@ -577,8 +571,10 @@ typedef enum {
 
 typedef struct slot slot;
 typedef void (*emit_fn)(vn_buf *b, const vn_domain *dom);
-/* Write a partly owned container; orig is the input's element or NULL. */
-typedef void (*merge_fn)(vn_buf *b, const vn_domain *dom, xmlNode *orig);
+/* Write a partly owned container; orig is the input's element or NULL.
+ * Only the first one in the input gets the owned children (the model was
+ * read from it); later ones lose theirs. */
+typedef void (*merge_fn)(vn_buf *b, const vn_domain *dom, xmlNode *orig, bool first);
 
 struct slot {
     const char *name;
@@ -589,13 +585,7 @@ struct slot {
 
 static void write_node(vn_buf *b, const vn_domain *dom, xmlNode *n);
 static void write_children(vn_buf *b, const vn_domain *dom, xmlNode *parent,
-                           const slot *slots, size_t nslots);
-
-static void pad(vn_buf *b)
-{
-    for (int i = 0; i < b->indent; i++)
-        vn_buf_addc(b, ' ');
-}
+                           const slot *slots, size_t nslots, bool owned);
 
 /* Text and attribute values, escaped as libvirt's virBufferEscapeString
  * does; line breaks and tabs in attributes as character references so
@@ -726,7 +716,7 @@ static void write_element(vn_buf *b, const vn_domain *dom, xmlNode *n)
     add_start_tag(b, n);
     vn_buf_add(b, ">\n");
     b->indent += 2;
-    write_children(b, dom, n, NULL, 0);
+    write_children(b, dom, n, NULL, 0, false);
     b->indent -= 2;
     pad(b);
     vn_buf_add(b, "</");
@@ -772,7 +762,7 @@ static void write_node(vn_buf *b, const vn_domain *dom, xmlNode *n)
 
 static int slot_index(const slot *slots, size_t nslots, xmlNode *n)
 {
-    if (n->type != XML_ELEMENT_NODE || n->ns)
+    if (n->type != XML_ELEMENT_NODE)
         return -1;
     for (size_t i = 0; i < nslots; i++)
         if (!strcmp(slots[i].name, (const char *)n->name))
@@ -791,7 +781,7 @@ static void flush_slots(vn_buf *b, const vn_domain *dom, const slot *slots, bool
         if (slots[i].kind == SLOT_OWNED)
             slots[i].emit(b, dom);
         else if (slots[i].kind == SLOT_MERGED)
-            slots[i].merge(b, dom, NULL);
+            slots[i].merge(b, dom, NULL, true);
     }
 }
 
@@ -799,12 +789,12 @@ static void flush_slots(vn_buf *b, const vn_domain *dom, const slot *slots, bool
  * ones (slots, in libvirt's order) just before the first kept sibling that
  * libvirt writes after them, or at the end. */
 static void write_children(vn_buf *b, const vn_domain *dom, xmlNode *parent,
-                           const slot *slots, size_t nslots)
+                           const slot *slots, size_t nslots, bool owned)
 {
-    bool done[64] = {false};
+    bool done[64] = {false}, seen[64] = {false};
 
     for (size_t i = 0; i < nslots; i++)
-        done[i] = slots[i].kind == SLOT_KEPT;
+        done[i] = slots[i].kind == SLOT_KEPT || !owned;
     for (xmlNode *c = parent->children; c; c = c->next) {
         int r = slot_index(slots, nslots, c);
         if (r >= 0 && slots[r].kind == SLOT_MERGED)
@@ -816,9 +806,10 @@ static void write_children(vn_buf *b, const vn_domain *dom, xmlNode *parent,
             continue;
         if (r >= 0)
             flush_slots(b, dom, slots, done, (size_t)r);
-        if (r >= 0 && slots[r].kind == SLOT_MERGED)
-            slots[r].merge(b, dom, c);
-        else
+        if (r >= 0 && slots[r].kind == SLOT_MERGED) {
+            slots[r].merge(b, dom, c, owned && !seen[r]);
+            seen[r] = true;
+        } else
             write_node(b, dom, c);
     }
     flush_slots(b, dom, slots, done, nslots);
@@ -901,17 +892,12 @@ typedef enum { WRITE_IF_CONTENT, WRITE_IF_CHILDREN, WRITE_ALWAYS } write_rule;
 
 /* A partly owned container: its attributes and kept children from the
  * input (if any), its owned children from the model. */
-static void merge_container(vn_buf *b, const vn_domain *dom, xmlNode *orig, const char *name,
-                            const slot *slots, size_t nslots, write_rule rule)
+static void merge_container(vn_buf *b, const vn_domain *dom, xmlNode *orig, bool first,
+                            const char *name, const slot *slots, size_t nslots, write_rule rule)
 {
-    if (orig && orig->children && !is_structured(orig)) {
-        /* text where elements belong: keep it as it is */
-        write_node(b, dom, orig);
-        return;
-    }
     vn_buf c = {.indent = b->indent + 2};
     if (orig) {
-        write_children(&c, dom, orig, slots, nslots);
+        write_children(&c, dom, orig, slots, nslots, first);
     } else {
         bool done[64] = {false};   /* kept slots emit nothing */
         flush_slots(&c, dom, slots, done, nslots);
@@ -941,22 +927,22 @@ static void merge_container(vn_buf *b, const vn_domain *dom, xmlNode *orig, cons
     vn_buf_free(&c);
 }
 
-static void merge_cputune(vn_buf *b, const vn_domain *dom, xmlNode *orig)
+static void merge_cputune(vn_buf *b, const vn_domain *dom, xmlNode *orig, bool first)
 {
-    merge_container(b, dom, orig, "cputune", cputune_slots, VN_ARRAY_LEN(cputune_slots),
+    merge_container(b, dom, orig, first, "cputune", cputune_slots, VN_ARRAY_LEN(cputune_slots),
                     WRITE_IF_CHILDREN);
 }
 
-static void merge_cpu(vn_buf *b, const vn_domain *dom, xmlNode *orig)
+static void merge_cpu(vn_buf *b, const vn_domain *dom, xmlNode *orig, bool first)
 {
-    merge_container(b, dom, orig, "cpu", cpu_slots, VN_ARRAY_LEN(cpu_slots), WRITE_IF_CONTENT);
+    merge_container(b, dom, orig, first, "cpu", cpu_slots, VN_ARRAY_LEN(cpu_slots), WRITE_IF_CONTENT);
 }
 
-static void merge_devices(vn_buf *b, const vn_domain *dom, xmlNode *orig)
+static void merge_devices(vn_buf *b, const vn_domain *dom, xmlNode *orig, bool first)
 {
     if (!orig && !dom->nmemdevs)
         return;
-    merge_container(b, dom, orig, "devices", devices_slots, VN_ARRAY_LEN(devices_slots),
+    merge_container(b, dom, orig, first, "devices", devices_slots, VN_ARRAY_LEN(devices_slots),
                     WRITE_ALWAYS);
 }
 
@@ -1025,7 +1011,7 @@ char *vn_domain_format(const vn_domain *dom, vn_error *err)
         add_start_tag(&b, root);
         vn_buf_add(&b, ">\n");
         b.indent = 2;
-        write_children(&b, dom, root, domain_slots, VN_ARRAY_LEN(domain_slots));
+        write_children(&b, dom, root, domain_slots, VN_ARRAY_LEN(domain_slots), true);
         b.indent = 0;
         vn_buf_add(&b, "</");
         add_qname(&b, root->ns, root->name);

@@ -1253,6 +1253,24 @@ static int parse_memdev_address(vn_memdev *m, xmlNode *addr, vn_error *err)
     return 0;
 }
 
+/* virUUIDParse's syntax: 32 hex digits, '-' and ' ' allowed between
+ * pairs, spaces around. */
+static bool uuid_valid(const char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    for (int i = 0; i < 16; i++) {
+        while (*s == '-' || *s == ' ')
+            s++;
+        if (!isxdigit((unsigned char)s[0]) || !isxdigit((unsigned char)s[1]))
+            return false;
+        s += 2;
+    }
+    while (isspace((unsigned char)*s))
+        s++;
+    return *s == '\0';
+}
+
 static int parse_memdev_body(vn_memdev *m, xmlNode *n, vn_error *err)
 {
     int model, access;
@@ -1264,8 +1282,11 @@ static int parse_memdev_body(vn_memdev *m, xmlNode *n, vn_error *err)
         prop_tristate(n, "discard", 0, &m->discard, err) < 0)
         return -1;
     m->access = (vn_mem_access)access;
-    if (m->model == VN_MEMORY_MODEL_NVDIMM)
-        m->uuid = text(child(n, "uuid"));
+    if (m->model == VN_MEMORY_MODEL_NVDIMM && (m->uuid = text(child(n, "uuid"))) &&
+        !uuid_valid(m->uuid)) {
+        vn_error_set(err, VNUMA_ERR_INVALID, E_INTERNAL "malformed uuid element");
+        return -1;
+    }
     xmlNode *src = child(n, "source");
     if (src && parse_memdev_source(m, src, err) < 0)
         return -1;

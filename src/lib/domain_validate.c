@@ -220,16 +220,18 @@ static int align_memory_sizes(start_ctx *c)
 
 /* ---- 3. qemuBuildCommandLine ---- */
 
-/* virNumaNodesetIsAvailable against the host.  A node without memory is
- * available to libvirt, but QEMU cannot bind guest memory to it alone:
- * warned once per node. */
+/* virNumaNodesetIsAvailable against the host.  A host whose kernel has
+ * no NUMA (numa_fake: the loader made node 0 up, as libvirt's capabilities
+ * do) has no available node: libnuma's node mask is empty there.  A node
+ * without memory is available to libvirt, but QEMU cannot bind guest
+ * memory to it alone: warned once per node. */
 static int nodeset_available(start_ctx *c, const vn_bitmap *nodes)
 {
     if (!nodes || !c->host)
         return 0;
     vn_bitmap_foreach(nodes, bit) {
         const vn_host_node *n = vn_host_find_node(c->host, (unsigned)bit);
-        if (!n) {
+        if (!n || c->host->numa_fake) {
             vn_error_set(c->err, VNUMA_ERR_HOST, E_UNSUP "NUMA node %d is unavailable", bit);
             return -1;
         }

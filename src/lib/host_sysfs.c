@@ -23,7 +23,10 @@
  *     topology/{physical_package_id,die_id,core_id} (absent or negative: 0)
  *     and topology/thread_siblings_list (else the thread_siblings mask, else
  *     the CPU alone).  An offline CPU stays listed with online=false and an
- *     unknown topology (-1, no siblings): libvirt formats only its id.
+ *     unknown topology (-1, no siblings), so that it is formatted as a bare
+ *     <cpu id/> and reads back as offline (host_caps.c).  libvirt 9.0 itself
+ *     would print socket 0, core 0 and itself as siblings there, the
+ *     topology files being gone for an offline CPU.
  * Without node/ (a kernel without NUMA) the host gets one node 0 holding
  * every cpuN and the memory of /proc/meminfo, like libvirt's
  * virCapabilitiesHostNUMAInitFake; numa_fake is then set.

@@ -141,6 +141,7 @@ void vn_buf_addc(vn_buf *b, char c)
     vn_buf_addn(b, &c, 1);
 }
 
+static void vn_buf_addv(vn_buf *b, const char *fmt, va_list ap) VN_PRINTF(2, 0);
 static void vn_buf_addv(vn_buf *b, const char *fmt, va_list ap)
 {
     va_list ap2;

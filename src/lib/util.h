@@ -36,7 +36,7 @@ typedef struct vn_error {
 } vn_error;
 
 void vn_error_set(vn_error *err, int code, const char *fmt, ...) VN_PRINTF(3, 4);
-void vn_error_setv(vn_error *err, int code, const char *fmt, va_list ap);
+void vn_error_setv(vn_error *err, int code, const char *fmt, va_list ap) VN_PRINTF(3, 0);
 static inline bool vn_error_isset(const vn_error *err) { return err && err->code != VNUMA_OK; }
 
 /* Warnings: non-fatal findings (capacity shortfalls, fallbacks). */

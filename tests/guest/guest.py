@@ -9,8 +9,9 @@
       properties into BASE's -machine option (QEMU merges repeated -machine
       options too; one option is simply clearer), creates the directories of
       file-backed memory (mem-path), and prints BASE + those arguments,
-      NUL-separated, for the shell to exec.  SIDECAR gets, as JSON, what can be
-      checked after the run: the memory-backend-file objects.
+      NUL-separated, for the shell to exec.  SIDECAR gets, as JSON, what the
+      check needs after the run: MEMDIR (and, for reading, the
+      memory-backend-file objects and the merged -machine properties).
 
   guest.py words ARGS MEMDIR
       Prints the arguments in ARGS as compose uses them, one a line (the
@@ -19,12 +20,13 @@
   guest.py check DOMAIN.xml LOG SIDECAR
       Compares what the guest printed (between VNUMA-BEGIN and VNUMA-END, see
       tests/guest/init) with the NUMA layout DOMAIN.xml asks for: node count,
-      each node's CPU list, each node's MemTotal (within TOLERANCE below), the
+      each node's CPU list, each node's MemTotal (within the *_KIB bounds below), the
       distance matrix (<distances>, libvirt's symmetric filling and its 10/20
       defaults), HMAT access0 figures and memory-side caches, and that every
       cell libvirt would file-back (memAccess, shared access, file source)
       left its file ram-nodeN, at the cell's size, under the memory backing
-      directory, and no other cell did.  Prints "ok" or the reasons, one a line; exit status 0 or 1.
+      directory, and no other cell did.  Prints "ok" or the reasons, one a
+      line; exit status 0 or 1.
       With -v also prints the memory figures (cell KiB, guest KiB, missing).
 """
 
@@ -40,16 +42,18 @@ import xml.etree.ElementTree as ET
 # (Debian 6.1 cloud kernel, QEMU 7.2 pc, TCG; see README.md):
 #   * every node: its struct page array, 64 bytes per 4 KiB page = 1/64 of
 #     the node (4 MiB for 256 MiB) plus ~0.8 MiB of per-node data;
-#   * node 0 besides: the kernel image, the low 1 MiB, the initramfs while
-#     it is unpacked, the ACPI tables and the SeaBIOS area: ~33 MiB;
+#   * node 0 besides: the kernel image, the low 1 MiB, the ACPI tables, the
+#     SeaBIOS area and early boot allocations: ~34 MiB;
 #   * the node holding the top of RAM also loses ~0.3 MiB of firmware data;
 #   * with memory hot-plug (maxMemory above the boot memory) the SRAT names a
 #     hot-pluggable range above 4 GiB, so the kernel forces SWIOTLB and takes
 #     its 64 MiB bounce buffer from the top of the memory below 4 GiB: the
-#     last cell's node (measured: exactly 65536 KiB more missing there).
-# So: missing <= size/64 + 2 MiB (+ 40 MiB on the node that holds guest
-# physical address 0), and never negative.  A wrong layout (memory given to
-# the wrong node) is off by a whole cell (>= 128 MiB in these domains).
+#     last cell's node (measured: 66060 KiB more missing there than
+#     without hot-plug: the 64 MiB plus its ~0.5 MiB of bookkeeping).
+# So: 0 <= missing <= size/64 + 2 MiB (+ 40 MiB on the node that holds
+# guest physical address 0), both bounds + 64 MiB on the last cell's node
+# with hot-plug.  A wrong layout (memory given to the wrong node) is off by
+# a whole cell or dimm (>= 128 MiB in these domains).
 PER_NODE_SLACK_KIB = 2 * 1024
 NODE0_SLACK_KIB = 40 * 1024
 SWIOTLB_KIB = 64 * 1024

@@ -363,6 +363,49 @@ static void test_details(void **state)
     vn_domain_free(d);
 }
 
+/* Repeated partly owned containers: the first gets the model's children,
+ * later ones lose their owned children; stray text is kept, trimmed. */
+static void test_repeated(void **state)
+{
+    (void)state;
+    vn_domain *d = dom_new(
+        "<domain><name>d</name>"
+        "<cputune> x <vcpupin vcpu='0' cpuset='2'/></cputune>"
+        "<cpu><numa><cell cpus='0' memory='1'/></numa></cpu>"
+        "<cpu mode='host-model'><numa><cell cpus='0' memory='9'/></numa></cpu>"
+        "<devices/><devices><memory model='dimm'/></devices></domain>");
+    d->total_memory_kib = d->cur_balloon_kib = 1024;
+    d->maxvcpus = d->vcpus_current = 1;
+    d->nvcpupins = 1;
+    d->vcpupins = vn_calloc(1, sizeof(*d->vcpupins));
+    d->vcpupins[0] = (vn_pin){.id = 0, .cpuset = bm("1")};
+    d->ncells = 1;
+    d->cells = vn_calloc(1, sizeof(*d->cells));
+    d->cells[0] = (vn_cell){.mem_kib = 1024, .cpus = bm("0")};
+    check(d,
+        "<domain>\n"
+        "  <name>d</name>\n"
+        "  <memory unit='KiB'>1024</memory>\n"
+        "  <currentMemory unit='KiB'>1024</currentMemory>\n"
+        "  <vcpu placement='static'>1</vcpu>\n"
+        "  <cputune>\n"
+        "    x\n"
+        "    <vcpupin vcpu='0' cpuset='1'/>\n"
+        "  </cputune>\n"
+        "  <cpu>\n"
+        "    <numa>\n"
+        "      <cell id='0' cpus='0' memory='1024' unit='KiB'/>\n"
+        "    </numa>\n"
+        "  </cpu>\n"
+        "  <cpu mode='host-model'/>\n"
+        "  <devices>\n"
+        "  </devices>\n"
+        "  <devices>\n"
+        "  </devices>\n"
+        "</domain>\n");
+    vn_domain_free(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -370,6 +413,7 @@ int main(void)
         cmocka_unit_test(test_placement),
         cmocka_unit_test(test_kept),
         cmocka_unit_test(test_details),
+        cmocka_unit_test(test_repeated),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

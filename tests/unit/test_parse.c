@@ -393,6 +393,18 @@ static void test_define_refusals(void **state)
             "<cache level='4' associativity='direct' policy='writeback'><size value='1'/><line value='8'/></cache>"
             "</cell><cell cpus='1' memory='524288'/></numa></cpu>" TAIL,
             "XML error: Ain't nobody heard of that much cache level");
+    refused(HEAD "<maxMemory slots='4'>4194304</maxMemory>" M "<vcpu>2</vcpu>" OS CELLS2
+            "<devices><memory model='nvdimm'><uuid>not-a-uuid</uuid><source><path>/tmp/n</path></source>"
+            "<target><size>524288</size><node>0</node></target></memory></devices>" TAIL,
+            "internal error: malformed uuid element");
+    refused(HEAD "<maxMemory slots='4'>4194304</maxMemory>" M "<vcpu>2</vcpu>" OS CELLS2
+            "<devices><memory model='nvdimm'><uuid>49545eb3-75e1-2d0a-acdd-f0294406c99e</uuid>"
+            "<source><path>/tmp/n</path></source>"
+            "<target><size>524288</size><node>0</node></target></memory></devices>" TAIL,
+            "unsupported configuration: UUID is not supported for NVDIMM device");
+    /* ppc64 needs no guest NUMA for memory hotplug */
+    vn_domain_free(parse_ok(HEAD "<maxMemory slots='4'>4194304</maxMemory>" M "<vcpu>1</vcpu>"
+                            "<os><type arch='ppc64' machine='pseries'>hvm</type></os>" TAIL));
     /* shared memory given: accepted */
     vn_domain_free(parse_ok(HEAD M "<vcpu>1</vcpu><memoryBacking><access mode='shared'/></memoryBacking>" OS
                             "<devices><disk type='vhostuser' device='disk'><source type='unix' path='/tmp/s'/>"

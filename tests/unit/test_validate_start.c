@@ -436,6 +436,22 @@ static void test_memoryless_node(void **state)
     vn_host_free(h);
 }
 
+/* A kernel without NUMA: the made-up node 0 is not available to bind to. */
+static void test_numa_fake_host(void **state)
+{
+    (void)state;
+    vn_host *h = vn_host_new();
+    vn_host_node *n = VN_APPEND(h->nodes, h->nnodes);
+    n->mem_kib = 8388608;
+    h->numa_fake = true;
+    vn_domain *d = guest(1, 1048576);
+    d->numatune_specified = true;
+    d->numatune_nodeset = set_of("0");
+    expect_refused(d, h, VNUMA_ERR_HOST, "unsupported configuration: NUMA node 0 is unavailable");
+    expect_ok(guest(1, 1048576), h);        /* unbound: fine */
+    vn_host_free(h);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -447,6 +463,7 @@ int main(void)
         cmocka_unit_test(test_auto_placement),
         cmocka_unit_test(test_capacity_warning),
         cmocka_unit_test(test_memoryless_node),
+        cmocka_unit_test(test_numa_fake_host),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
