@@ -2,7 +2,8 @@
  * cmd_host.c - `vnuma host`: print the NUMA topology of a host as vnuma
  * reads it, from this machine's sysfs, a recorded sysfs tree or a libvirt
  * capabilities file.  Formats: libvirt's capabilities <topology> (caps),
- * numactl --hardware's text (text, the default) or JSON.
+ * numactl --hardware's text (text, the default), JSON, or an
+ * SVG picture (svg.c).
  *
  * Exit codes as for every vnuma command: 0 ok, 2 usage, 3 the host cannot
  * be read.  Called from vnuma.c with argv[0] = "host".
@@ -16,13 +17,14 @@
 
 #include "host.h"
 #include "host_format.h"
+#include "svg.h"
 
 enum { HOST_EXIT_OK = 0, HOST_EXIT_USAGE = 2, HOST_EXIT_HOST = 3 };
 enum { OPT_HOST = 256, OPT_FORMAT };
-typedef enum { FMT_TEXT, FMT_CAPS, FMT_JSON } host_fmt;
+typedef enum { FMT_TEXT, FMT_CAPS, FMT_JSON, FMT_SVG } host_fmt;
 
 static const char usage_host[] =
-    "usage: vnuma host [--host SOURCE] [--format text|caps|json]\n"
+    "usage: vnuma host [--host SOURCE] [--format text|caps|json|svg]\n"
     "\n"
     "Print the NUMA topology of a host as vnuma sees it: nodes, their CPUs\n"
     "(socket, die, core, SMT siblings, online), memory, page pools and\n"
@@ -32,10 +34,14 @@ static const char usage_host[] =
     "  --host SOURCE           the host: a libvirt capabilities XML file, or\n"
     "                          sysfs:DIR (a recorded tree holding sys/devices/system\n"
     "                          and proc/, or libvirt's system/); default: this\n"
-    "                          machine (/sys, /proc)\n"
+    "                          machine (/sys, /proc); or synthetic:SPEC, a made-up\n"
+    "                          host: 'package:2 numa:2 core:4 pu:2 mem=16G ...'\n"
+    "                          (docs/synthetic-hosts.md)\n"
     "  --format text|caps|json like `numactl --hardware` (default); the\n"
     "                          capabilities document libvirt 9.0 would print\n"
     "                          (its <topology> part, plus the page sizes); or JSON\n"
+    "  --format svg            a picture (SVG 1.1) in the manner of hwloc's lstopo:\n"
+    "                          packages, nodes, cores, PUs, memory and distances\n"
     "\n"
     "exit status: 0 ok, 2 usage, 3 the host cannot be read\n";
 
@@ -55,6 +61,8 @@ static vn_host *host_load(const char *src, vn_error *e)
     }
     if (!strncmp(src, "sysfs:", 6))
         return vn_host_load_sysfs(src + 6, e);
+    if (!strncmp(src, "synthetic:", 10))
+        return vn_host_load_synthetic(src + 10, e);
     return vn_host_load_caps_file(src, e);
 }
 
@@ -82,8 +90,10 @@ int vn_cmd_host(int argc, char **argv)
                 fmt = FMT_CAPS;
             else if (!strcmp(optarg, "json"))
                 fmt = FMT_JSON;
+            else if (!strcmp(optarg, "svg"))
+                fmt = FMT_SVG;
             else
-                return host_usage_error("--format takes text, caps or json");
+                return host_usage_error("--format takes text, caps, json or svg");
             break;
         case 'h':
             fputs(usage_host, stdout);
@@ -101,6 +111,7 @@ int vn_cmd_host(int argc, char **argv)
         return HOST_EXIT_HOST;
     }
     char *s = fmt == FMT_CAPS ? vn_host_format_caps(h)
+              : fmt == FMT_SVG ? vn_svg_host(h, NULL)
               : fmt == FMT_JSON ? vn_host_format_json(h) : vn_host_format_text(h);
     fputs(s, stdout);
     free(s);

@@ -12,11 +12,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd_advise.h"
 #include "cmd_host.h"
+#include "cmd_plan.h"
+#include "cmd_partition.h"
 #include "config.h"
 #include "domain.h"
 #include "host.h"
 #include "qemu.h"
+#include "vnuma_expand.h"
 
 enum { EXIT_OK = 0, EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_HOST = 3 };
 
@@ -55,6 +59,9 @@ static const char usage_main[] =
     "  check   check the domain as libvirt does (against a host); exit 0 if valid\n"
     "  argv    print the QEMU 7.2 arguments libvirt 9.0 builds for its memory and NUMA\n"
     "  host    print a host's NUMA topology (this machine, sysfs:DIR or a caps XML)\n"
+    "  plan    place each guest NUMA cell of an auto-placed domain on host nodes\n"
+    "  advise  print the host nodes for NCPUS:MB in numad's -w format, without numad\n"
+    "  partition  convert a domain into a <vnuma> one mirroring the host\n"
     "\n"
     "With no command, vnuma runs `argv` on a built-in two-cell example against\n"
     "this machine.  `vnuma COMMAND --help` describes a command.\n"
@@ -62,15 +69,22 @@ static const char usage_main[] =
     "exit status: 0 ok, 1 invalid input, 2 usage, 3 host or system failure\n";
 
 static const char usage_xml[] =
-    "usage: vnuma xml DOMAIN.xml\n"
+    "usage: vnuma xml [--expand [--host SOURCE] [--hugetlbfs PATH=SIZE]] DOMAIN.xml\n"
     "\n"
     "Print the whole domain document with the NUMA/memory elements formatted as\n"
     "libvirt 9.0 formats them (defaults filled in, sizes in KiB).  Applies the\n"
-    "rules `virsh define` applies, not the host rules.\n";
+    "rules `virsh define` applies, not the host rules.\n"
+    "\n"
+    "  --expand                replace <vnuma> by the guest NUMA layout it stands\n"
+    "                          for on the host (cells, distances, topology,\n"
+    "                          memnodes, vcpupins): a plain libvirt domain\n"
+    "  --host SOURCE           the host for --expand (default: this machine)\n"
+    "  --hugetlbfs PATH=SIZE   the first gives the default huge page size\n";
 
 static const char usage_host_opts[] =
     "  --host SOURCE           the host: a libvirt capabilities XML file,\n"
-    "                          sysfs:DIR (a recorded sysfs tree), or none\n"
+    "                          sysfs:DIR (a recorded sysfs tree), synthetic:SPEC\n"
+    "                          (a made-up host: docs/synthetic-hosts.md), or none\n"
     "                          (skip host rules); default: this machine\n"
     "  --hugetlbfs PATH=SIZE   a hugetlbfs mount and its page size (repeatable;\n"
     "                          the first is the default huge page size)\n"
@@ -101,6 +115,7 @@ static const char usage_argv[] =
 
 typedef struct cli {
     const char *host_src;      /* NULL = this machine */
+    bool expand;               /* xml --expand */
     vn_config cfg;
     vn_argv_style style;
 } cli;
@@ -138,10 +153,12 @@ static vn_host *load_host(const char *src, vn_error *e)
         return vn_host_load_sysfs("/", e);
     if (!strncmp(src, "sysfs:", 6))
         return vn_host_load_sysfs(src + 6, e);
+    if (!strncmp(src, "synthetic:", 10))
+        return vn_host_load_synthetic(src + 10, e);
     return vn_host_load_caps_file(src, e);
 }
 
-enum { OPT_HOST = 256, OPT_HUGETLBFS, OPT_BACKING_DIR, OPT_DOMAIN_ID, OPT_FORMAT };
+enum { OPT_HOST = 256, OPT_HUGETLBFS, OPT_BACKING_DIR, OPT_DOMAIN_ID, OPT_FORMAT, OPT_EXPAND };
 
 /* Parse the options shared by check and argv; returns optind or -1. */
 static int parse_opts(int argc, char **argv, const char *cmd, const char *help,
@@ -153,6 +170,7 @@ static int parse_opts(int argc, char **argv, const char *cmd, const char *help,
         {"memory-backing-dir", required_argument, NULL, OPT_BACKING_DIR},
         {"domain-id", required_argument, NULL, OPT_DOMAIN_ID},
         {"format", required_argument, NULL, OPT_FORMAT},
+        {"expand", no_argument, NULL, OPT_EXPAND},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -190,6 +208,11 @@ static int parse_opts(int argc, char **argv, const char *cmd, const char *help,
             else
                 return usage_error(cmd, "--format takes args, shell or json"), -1;
             break;
+        case OPT_EXPAND:
+            if (help != usage_xml)
+                return usage_error(cmd, "unknown option '--expand'"), -1;
+            c->expand = true;
+            break;
         case 'h':
             fputs(help, stdout);
             if (help != usage_xml)
@@ -220,27 +243,63 @@ static vn_domain *load_domain(const char *path, vn_error *e)
     return vn_domain_parse_file(path, e);
 }
 
+/* A <vnuma> domain expanded on the host, then formatted and parsed again so
+ * that the result is exactly the plain libvirt domain the XML says (libvirt's
+ * post-parse defaults and define-time rules applied to it).  Takes d. */
+static vn_domain *expand_domain(vn_domain *d, const vn_host *host, const vn_config *cfg,
+                                vn_warnings *w, vn_error *e)
+{
+    if (!d || !d->vnuma.present)
+        return d;
+    uint64_t page = cfg->nmounts ? cfg->mounts[0].size_kib : 0;
+    char *s = NULL;
+    if (vn_vnuma_expand(d, host, page, w, e) == 0)
+        s = vn_domain_format(d, e);
+    vn_domain_free(d);
+    if (!s)
+        return NULL;
+    vn_domain *x = vn_domain_parse(s, strlen(s), e);
+    free(s);
+    return x;
+}
+
 static int cmd_xml(int argc, char **argv)
 {
     cli c = {0};
+    vn_host *host = NULL;
+    vn_error e = {0};
+    vn_warnings w = {0};
+    char *s = NULL;
+    int rc = EXIT_OK;
     vn_config_init(&c.cfg);
     int i = parse_opts(argc, argv, "xml", usage_xml, false, &c);
-    vn_config_clear(&c.cfg);
-    if (i < 0)
-        return EXIT_USAGE;
-    if (argc - i != 1)
-        return usage_error("xml", "expected one DOMAIN.xml");
-    vn_error e = {0};
+    if (i < 0) {
+        rc = EXIT_USAGE;
+        goto out;
+    }
+    if (argc - i != 1) {
+        rc = usage_error("xml", "expected one DOMAIN.xml");
+        goto out;
+    }
     vn_domain *d = load_domain(argv[i], &e);
-    if (!d)
-        return report(&e);
-    char *s = vn_domain_format(d, &e);
+    if (d && c.expand && d->vnuma.present) {
+        host = load_host(c.host_src, &e);
+        d = e.code ? (vn_domain_free(d), NULL) : expand_domain(d, host, &c.cfg, &w, &e);
+        print_warnings(&w);
+    }
+    if (d)
+        s = vn_domain_format(d, &e);
     vn_domain_free(d);
-    if (!s)
-        return report(&e);
+    if (!s) {
+        rc = report(&e);
+        goto out;
+    }
     fputs(s, stdout);
     free(s);
-    return EXIT_OK;
+out:
+    vn_host_free(host);
+    vn_config_clear(&c.cfg);
+    return rc;
 }
 
 /* check and argv: the same pipeline; argv also prints. */
@@ -271,7 +330,7 @@ static int run_domains(int argc, char **argv, const char *cmd, const char *help,
         vn_error de = {0};
         vn_warnings w = {0};
         vn_argv av = {0};
-        vn_domain *d = load_domain(argv[i], &de);
+        vn_domain *d = expand_domain(load_domain(argv[i], &de), host, &c.cfg, &w, &de);
         int r = d ? vn_qemu_build(d, host, &c.cfg, &w, &av, &de) : -1;
         print_warnings(&w);
         if (r < 0) {
@@ -354,6 +413,12 @@ int main(int argc, char **argv)
         return run_domains(argc - 1, argv + 1, "argv", usage_argv, true);
     if (!strcmp(cmd, "host"))
         return vn_cmd_host(argc - 1, argv + 1);
+    if (!strcmp(cmd, "plan"))
+        return vn_cmd_plan(argc - 1, argv + 1);
+    if (!strcmp(cmd, "advise"))
+        return vn_cmd_advise(argc - 1, argv + 1);
+    if (!strcmp(cmd, "partition"))
+        return vn_cmd_partition(argc - 1, argv + 1);
     fprintf(stderr, "vnuma: unknown command '%s'\n", cmd);
     fputs(usage_main, stderr);
     return EXIT_USAGE;

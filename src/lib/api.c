@@ -146,6 +146,8 @@ VNUMA_API vnuma_host *vnuma_host_load(const char *source, vnuma_error **err)
         h = vn_host_load_sysfs("/", &e);
     else if (!strncmp(source, "sysfs:", 6))
         h = vn_host_load_sysfs(source + 6, &e);
+    else if (!strncmp(source, "synthetic:", 10))
+        h = vn_host_load_synthetic(source + 10, &e);
     else
         h = vn_host_load_caps_file(source, &e);
     export_error(&e, err);

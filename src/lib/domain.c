@@ -55,6 +55,7 @@ void vn_domain_free(vn_domain *dom)
     free(dom->memdevs);
     vn_bitmap_free(dom->vnuma.partition_nodeset);
     vn_bitmap_free(dom->auto_nodeset);
+    vn_bitmap_free(dom->auto_cpuset);
     free(dom);
 }
 

@@ -185,6 +185,9 @@ typedef struct vn_domain {
      * numatune) and a host is known: the host nodes chosen for the guest
      * (libvirt's priv->autoNodeset, numad's advice).  NULL otherwise. */
     vn_bitmap *auto_nodeset;
+    /* With it: every CPU of the advised nodes, memoryless ones included
+     * (libvirt's priv->autoCpuset, used for vCPU/emulator affinity). */
+    vn_bitmap *auto_cpuset;
 } vn_domain;
 
 void vn_domain_free(vn_domain *dom);

@@ -12,7 +12,7 @@
  *     binary (machine vCPU limit, topology vs. vCPU count).  The other
  *     QEMU capability checks always pass for QEMU 7.2.
  *  2. qemuProcessPrepareDomain: the automatic placement libvirt asks numad
- *     for (vnuma: every host node with memory, until the advisor exists),
+ *     for (vnuma asks its advisor, advisor.h: refused when it does not fit),
  *     then qemuDomainAlignMemorySizes, which MODIFIES the domain: the
  *     aligned sizes are what the QEMU command line carries.
  *  3. The refusals of qemuBuildCommandLine (qemu_command.c): the default
@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "advisor.h"
 #include "config.h"
 #include "host.h"
 
@@ -161,18 +162,57 @@ static int validate_qemu(start_ctx *c)
 
 /* ---- 2. qemuProcessPrepareDomain ---- */
 
-/* qemuProcessPrepareDomainNUMAPlacement, without numad: every host node
- * that has memory. */
-static void prepare_placement(start_ctx *c)
+/* The huge page size backing the guest's memory, for the advisor: that of
+ * the <page> without nodeset (else the first), 0 = the default size (the
+ * first hugetlbfs mount); 0 when not hugepage-backed or unknown. */
+static uint64_t advice_pagesize(const start_ctx *c)
+{
+    const vn_domain *d = c->dom;
+    if (!d->nhugepages)
+        return 0;
+    const vn_hugepage *hp = &d->hugepages[0];
+    for (size_t i = 0; i < d->nhugepages; i++)
+        if (!d->hugepages[i].nodemask) {
+            hp = &d->hugepages[i];
+            break;
+        }
+    if (hp->size_kib)
+        return hp->size_kib;
+    return c->cfg && c->cfg->nmounts ? c->cfg->mounts[0].size_kib : 0;
+}
+
+/* qemuProcessPrepareDomainNUMAPlacement: libvirt runs `numad -w
+ * VCPUS:MiB` (virDomainDefGetVcpus, virDomainDefGetMemoryTotal rounded up
+ * to MiB); vnuma asks the advisor (advisor.h), which also counts huge
+ * pages for a hugepage-backed guest.  As libvirt does with numad's answer:
+ * autoCpuset = every CPU of the advised nodes; autoNodeset = the advised
+ * nodes that have memory.  A request that does not fit is an error. */
+static int prepare_placement(start_ctx *c)
 {
     vn_domain *d = c->dom;
     if (!needs_placement_advice(d) || !c->host)
-        return;
+        return 0;
+    vn_advice_request req = {.ncpus = d->vcpus_current,
+                             .mem_kib = VN_DIV_UP(d->total_memory_kib, 1024) * 1024,
+                             .pagesize_kib = advice_pagesize(c)};
+    vn_advice a;
+    vn_error e = {0};
+    if (vn_advise(c->host, &req, &a, NULL, &e) < 0) {
+        vn_error_set(c->err, VNUMA_ERR_HOST, "placement='auto': %s", e.msg);
+        return -1;
+    }
+    vn_bitmap *mem_nodes = vn_host_nodes_with_memory(c->host);
     vn_bitmap_free(d->auto_nodeset);
-    d->auto_nodeset = vn_host_nodes_with_memory(c->host);
-    VN_AUTOFREE char *s = vn_bitmap_format(d->auto_nodeset);
-    vn_warn(c->w, "placement='auto': no placement advisor yet; using every host node with "
-                  "memory (%s)", s);
+    vn_bitmap_free(d->auto_cpuset);
+    d->auto_nodeset = vn_bitmap_new();
+    vn_bitmap_foreach(a.nodes, n)
+        if (vn_bitmap_is_set(mem_nodes, (unsigned)n))
+            vn_bitmap_set(d->auto_nodeset, (unsigned)n);
+    d->auto_cpuset = a.cpus;
+    a.cpus = NULL;
+    vn_bitmap_free(mem_nodes);
+    vn_advice_clear(&a);
+    return 0;
 }
 
 /* qemuDomainAlignMemorySizes */
@@ -474,8 +514,7 @@ int vn_domain_validate_start(vn_domain *dom, const struct vn_host *host,
     start_ctx c = {.dom = dom, .host = host, .cfg = cfg, .w = warnings, .err = err};
     if (validate_qemu(&c) < 0)
         return -1;
-    prepare_placement(&c);
-    if (align_memory_sizes(&c) < 0)
+    if (prepare_placement(&c) < 0 || align_memory_sizes(&c) < 0)
         return -1;
     int r = check_command_line(&c);
     free_claims(&c);

@@ -70,5 +70,9 @@ vn_host *vn_host_load_caps_memory(const char *xml, size_t len, vn_error *err);
 /* root: "" or "/" for the live machine; else a recorded tree holding sys/
  * (or system/, as libvirt's fixtures do). */
 vn_host *vn_host_load_sysfs(const char *root, vn_error *err);
+/* spec: hwloc's synthetic syntax plus memory, pages and distances
+ * ("package:2 numa:2 core:4 pu:2 mem=16G"); see host_synthetic.c and
+ * docs/synthetic-hosts.md.  The part after "synthetic:" in a --host source. */
+vn_host *vn_host_load_synthetic(const char *spec, vn_error *err);
 
 #endif

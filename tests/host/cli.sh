@@ -41,7 +41,7 @@ if [ -d "$fixtures/libvirt-sysfs" ]; then
             if [ -s "$tmp/theirs" ] && diff -u "$tmp/theirs" "$tmp/ours"; then ok; else ko "$name: cells differ"; fi
             "$vnuma" host --host "$tmp/$name.xml" --format caps >"$tmp/back.xml" 2>"$tmp/err"
             if cmp -s "$tmp/$name.xml" "$tmp/back.xml"; then ok; else ko "$name: caps do not read back: $(cat "$tmp/err")"; fi
-            for f in text json; do
+            for f in text json svg; do
                 expect 0 "" --host "sysfs:$tmp/$name" --format $f
             done
         else
@@ -57,7 +57,7 @@ expect 0 "" --format json                       # this machine
 expect 3 "error: no host" --host none
 expect 3 "/nonexistent/x" --host sysfs:/nonexistent/x
 expect 3 "no sysfs" --host "sysfs:$tmp"
-expect 2 "--format takes text, caps or json" --format yaml
+expect 2 "--format takes text, caps, json or svg" --format yaml
 expect 2 "unexpected argument" extra
 "$vnuma" host --help | grep -q "usage: vnuma host" && ok || ko "--help text"
 

@@ -351,14 +351,36 @@ static void test_auto_placement(void **state)
     d->cpu_placement = VN_PLACEMENT_AUTO;
     d->numatune_specified = true;
     d->numatune_placement = VN_NUMATUNE_PLACEMENT_AUTO;
+    /* The advisor (advisor.h) on the 8-node host: 4 CPUs and 32 GiB per
+     * node, all at distance 21.  4 vCPUs and 1 GiB fit node 0 alone. */
     assert_int_equal(run(d, host8, &w, &e), 0);
     assert_non_null(d->auto_nodeset);
-    assert_int_equal(vn_bitmap_count(d->auto_nodeset), 8);
-    assert_int_equal(w.n, 1);
-    assert_string_equal(w.items[0], "placement='auto': no placement advisor yet; "
-                                    "using every host node with memory (0-7)");
-    vn_warnings_clear(&w);
+    char *s = vn_bitmap_format(d->auto_nodeset);
+    assert_string_equal(s, "0");
+    free(s);
+    s = vn_bitmap_format(d->auto_cpuset);
+    assert_string_equal(s, "0-3");
+    free(s);
+    assert_int_equal(w.n, 0);
     vn_domain_free(d);
+
+    /* 5 vCPUs need two nodes; all pairs are at 21: the lowest ids. */
+    d = guest(1, 1048576);
+    set_vcpus(d, 5, 5);
+    d->cpu_placement = VN_PLACEMENT_AUTO;
+    assert_int_equal(run(d, host8, &w, &e), 0);
+    s = vn_bitmap_format(d->auto_nodeset);
+    assert_string_equal(s, "0-1");
+    free(s);
+    vn_domain_free(d);
+
+    /* 40 vCPUs: the host has 32 CPUs in all. */
+    d = guest(1, 1048576);
+    set_vcpus(d, 40, 40);
+    d->cpu_placement = VN_PLACEMENT_AUTO;
+    expect_refused(d, host8, VNUMA_ERR_HOST,
+                   "placement='auto': no set of host nodes fits: needs 40 CPUs, the host has at "
+                   "most 32 online CPUs on any set of nodes: short by 8");
 
     d = guest(1, 1048576);
     assert_int_equal(run(d, host8, &w, &e), 0);

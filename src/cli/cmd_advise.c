@@ -1,0 +1,184 @@
+/*
+ * cmd_advise.c - `vnuma advise`: numad's `-w NCPUS[:MB]` pre-placement
+ * advice without numad: the host nodes a guest of NCPUS vCPUs and MB MiB
+ * should be placed on, printed in numad's format ("0-1", "2-3,6") on one
+ * line of stdout so the callers of numad can read it.  The rules are the
+ * advisor's (src/lib/advisor.h); --explain writes the reasoning to stderr,
+ * leaving stdout as numad's.
+ *
+ * Exit codes: 0 advice printed, 1 the request does not fit (stderr says by
+ * how much), 2 usage, 3 the host cannot be read.
+ */
+#include "cmd_advise.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "advisor.h"
+#include "host.h"
+#include "units.h"
+
+enum { ADV_EXIT_OK = 0, ADV_EXIT_NOFIT = 1, ADV_EXIT_USAGE = 2, ADV_EXIT_HOST = 3 };
+enum { OPT_HOST = 256, OPT_HUGEPAGES, OPT_EXPLAIN };
+
+static const char usage_advise[] =
+    "usage: vnuma advise [--host SOURCE] -w NCPUS[:MB] [--hugepages SIZE] [--explain]\n"
+    "\n"
+    "Print the host NUMA nodes a guest of NCPUS vCPUs and MB MiB of memory\n"
+    "should be placed on, in numad's `-w` format (e.g. 0-1), as libvirt asks\n"
+    "numad for placement='auto'.  Answers at once from the host's model:\n"
+    "a node offers its online CPUs and its free memory (or, with --hugepages,\n"
+    "its free huge pages of SIZE).  The answer is the smallest set of nodes\n"
+    "whose CPUs >= NCPUS and memory >= MB, then the nearest (smallest sum of\n"
+    "distances), then the lowest ids.  When no set fits, nothing is printed\n"
+    "on stdout and stderr says what is short and by how much.\n"
+    "\n"
+    "options:\n"
+    "  --host SOURCE           a libvirt capabilities XML file, sysfs:DIR (a\n"
+    "                          recorded sysfs tree) or synthetic:SPEC (a made-up\n"
+    "                          host, e.g. synthetic:'package:2 numa:2 core:4 pu:2\n"
+    "                          mem=16G'; see docs/synthetic-hosts.md); default:\n"
+    "                          this machine\n"
+    "  -w, --what NCPUS[:MB]   the request: vCPUs, and memory in MiB (optional)\n"
+    "  --hugepages SIZE        the memory is backed by huge pages of SIZE (2M,\n"
+    "                          1G, 2048K; a plain number is KiB): count free\n"
+    "                          pages of that size instead of free memory\n"
+    "  --explain               write the nodes, the candidates and the choice\n"
+    "                          to stderr\n"
+    "\n"
+    "exit status: 0 advice printed, 1 the request does not fit, 2 usage,\n"
+    "3 the host cannot be read\n";
+
+static int adv_usage_error(const char *msg)
+{
+    fprintf(stderr, "vnuma advise: %s\nTry 'vnuma advise --help'.\n", msg);
+    return ADV_EXIT_USAGE;
+}
+
+static vn_host *advise_host_load(const char *src, vn_error *e)
+{
+    if (!src || !*src)
+        return vn_host_load_sysfs("/", e);
+    if (!strncmp(src, "sysfs:", 6))
+        return vn_host_load_sysfs(src + 6, e);
+    if (!strncmp(src, "synthetic:", 10))
+        return vn_host_load_synthetic(src + 10, e);
+    return vn_host_load_caps_file(src, e);
+}
+
+/* "NCPUS[:MB]", decimal, NCPUS >= 1. */
+static bool parse_what(const char *s, vn_advice_request *r)
+{
+    VN_AUTOFREE char *copy = vn_strdup(s);
+    char *colon = strchr(copy, ':');
+    uint64_t mb = 0;
+    if (colon) {
+        *colon = '\0';
+        if (!vn_parse_u64_dec(colon + 1, &mb) || !vn_mul_u64(mb, 1024, &r->mem_kib))
+            return false;
+    }
+    return vn_parse_uint(copy, &r->ncpus) && copy[0] >= '0' && copy[0] <= '9' && r->ncpus >= 1;
+}
+
+/* "2M", "1G", "2048K", "2048" (KiB): a power of two above 4 KiB. */
+static bool parse_pagesize(const char *s, uint64_t *kib)
+{
+    size_t n = strspn(s, "0123456789");
+    VN_AUTOFREE char *num = vn_strndup(s, n);
+    uint64_t v;
+    vn_error e = {0};
+    if (n == 0 || !vn_parse_u64_dec(num, &v))
+        return false;
+    if (vn_scale_integer(&v, s[n] ? s + n : NULL, 1024, (uint64_t)1 << 50, &e) < 0)
+        return false;
+    v /= 1024;
+    if (v <= 4 || (v & (v - 1)))
+        return false;
+    *kib = v;
+    return true;
+}
+
+static int run_advice(const char *src, const vn_advice_request *req, bool explain)
+{
+    vn_error e = {0};
+    vn_host *h = advise_host_load(src, &e);
+    if (!h) {
+        fprintf(stderr, "error: %s\n", e.msg);
+        return ADV_EXIT_HOST;
+    }
+    if (!h->nnodes) {
+        fprintf(stderr, "error: the host has no NUMA nodes\n");
+        vn_host_free(h);
+        return ADV_EXIT_HOST;
+    }
+    vn_buf ex = {0};
+    vn_advice a;
+    int r = vn_advise(h, req, &a, explain ? &ex : NULL, &e);
+    if (explain && ex.s)
+        fputs(ex.s, stderr);
+    vn_buf_free(&ex);
+    vn_host_free(h);
+    if (r < 0) {
+        fprintf(stderr, "error: %s\n", e.msg);
+        return e.code == VNUMA_ERR_HOST ? ADV_EXIT_NOFIT : ADV_EXIT_USAGE;
+    }
+    VN_AUTOFREE char *nodes = vn_bitmap_format(a.nodes);
+    if (explain) {
+        VN_AUTOFREE char *cpus = vn_bitmap_format(a.cpus);
+        fprintf(stderr, "CPUs of the chosen nodes (libvirt's vCPU affinity): %s\n", cpus);
+    }
+    printf("%s\n", nodes);
+    vn_advice_clear(&a);
+    return ADV_EXIT_OK;
+}
+
+int vn_cmd_advise(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"host", required_argument, NULL, OPT_HOST},
+        {"what", required_argument, NULL, 'w'},
+        {"hugepages", required_argument, NULL, OPT_HUGEPAGES},
+        {"explain", no_argument, NULL, OPT_EXPLAIN},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *src = NULL;
+    vn_advice_request req = {0};
+    bool have_what = false, explain = false;
+    int o;
+    optind = 1;
+    while ((o = getopt_long(argc, argv, "+hw:", opts, NULL)) != -1) {
+        switch (o) {
+        case OPT_HOST:
+            src = optarg;
+            break;
+        case 'w':
+            if (!parse_what(optarg, &req))
+                return adv_usage_error("-w takes NCPUS[:MB]: NCPUS >= 1, MB in MiB");
+            have_what = true;
+            break;
+        case OPT_HUGEPAGES:
+            if (!parse_pagesize(optarg, &req.pagesize_kib))
+                return adv_usage_error("--hugepages takes a page size above 4K, a power of "
+                                       "two (2M, 1G, 2048K)");
+            break;
+        case OPT_EXPLAIN:
+            explain = true;
+            break;
+        case 'h':
+            fputs(usage_advise, stdout);
+            return ADV_EXIT_OK;
+        default:
+            return adv_usage_error("invalid option");
+        }
+    }
+    if (optind < argc)
+        return adv_usage_error("unexpected argument");
+    if (!have_what)
+        return adv_usage_error("-w NCPUS[:MB] is required");
+    if (src && !strcmp(src, "none"))
+        return adv_usage_error("advice needs a host");
+    return run_advice(src, &req, explain);
+}

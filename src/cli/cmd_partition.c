@@ -1,0 +1,209 @@
+/*
+ * cmd_partition.c - `vnuma partition`: convert an existing domain into a
+ * vNUMA one (the seed's planned "virsh vnuma" command).
+ *
+ * The domain's own guest NUMA layout (<cpu><numa> cells, <numatune>,
+ * <vcpupin>s, the CPU topology) is dropped and a <vnuma> element put in its
+ * place (vn_vnuma_partition, vnuma_expand.c).  The result is checked by
+ * expanding it on the host (unless --host none), so that a partition the
+ * host cannot hold is refused here; the <vnuma> domain is printed, or with
+ * --expand the plain libvirt domain it expands to.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd_partition.h"
+#include "config.h"
+#include "domain.h"
+#include "host.h"
+#include "vnuma_expand.h"
+
+enum { EXIT_OK = 0, EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_HOST = 3 };
+
+static const char usage[] =
+    "usage: vnuma partition [--host SOURCE] --mode host|node\n"
+    "                       [--distribution contiguous|siblings|round-robin|interleave]\n"
+    "                       [--cells N] [--nodeset SET] [--expand] DOMAIN.xml\n"
+    "\n"
+    "Convert a domain into a vNUMA one: drop its guest NUMA cells, memnodes,\n"
+    "vcpupins and CPU topology and add <vnuma mode distribution> (with\n"
+    "<partition nodeset cells> for mode node).  The result is expanded on the\n"
+    "host to check that it fits; the <vnuma> domain is printed, or with\n"
+    "--expand the plain libvirt domain it stands for.\n"
+    "\n"
+    "options:\n"
+    "  --mode host|node        one cell per host node with CPUs and memory, or\n"
+    "                          --cells cells over the nodes of --nodeset\n"
+    "  --distribution D        how vCPUs go to cells (default contiguous)\n"
+    "  --cells N               mode node: the number of guest cells\n"
+    "  --nodeset SET           mode node: the host nodes (libvirt syntax)\n"
+    "  --expand                print the expanded domain\n"
+    "  --host SOURCE           a capabilities XML, sysfs:DIR, or none (no check);\n"
+    "                          default: this machine\n"
+    "  --hugetlbfs PATH=SIZE   a hugetlbfs mount (the first: default page size)\n";
+
+typedef struct opts {
+    const char *host_src;
+    int mode, dist;
+    unsigned cells;
+    vn_bitmap *nodeset;
+    bool expand;
+    vn_config cfg;
+} opts;
+
+enum { OPT_HOST = 256, OPT_MODE, OPT_DIST, OPT_CELLS, OPT_NODESET, OPT_EXPAND, OPT_HUGETLBFS };
+
+static int usage_error(const char *msg)
+{
+    fprintf(stderr, "vnuma partition: %s\nTry 'vnuma partition --help'.\n", msg);
+    return EXIT_USAGE;
+}
+
+static int parse_one(opts *o, int c)
+{
+    vn_error e = {0};
+    switch (c) {
+    case OPT_HOST:
+        o->host_src = optarg;
+        return 0;
+    case OPT_MODE:
+        if ((o->mode = vn_vnuma_mode_from_string(optarg)) < 0)
+            return usage_error("--mode takes host or node");
+        return 0;
+    case OPT_DIST:
+        if ((o->dist = vn_vnuma_dist_from_string(optarg)) < 0)
+            return usage_error("--distribution takes contiguous, siblings, round-robin or interleave");
+        return 0;
+    case OPT_CELLS:
+        if (!vn_parse_uint(optarg, &o->cells) || o->cells == 0)
+            return usage_error("--cells takes a number > 0");
+        return 0;
+    case OPT_NODESET:
+        vn_bitmap_free(o->nodeset);
+        if (!(o->nodeset = vn_bitmap_parse(optarg, VN_CPUMASK_LEN, &e)) ||
+            vn_bitmap_is_empty(o->nodeset))
+            return usage_error("--nodeset takes a non-empty set like 0-3,^2");
+        return 0;
+    case OPT_EXPAND:
+        o->expand = true;
+        return 0;
+    case OPT_HUGETLBFS:
+        if (vn_config_add_mount_spec(&o->cfg, optarg, &e) < 0)
+            return usage_error(e.msg);
+        return 0;
+    default:
+        return usage_error("invalid option");
+    }
+}
+
+static int parse_opts(int argc, char **argv, opts *o)
+{
+    static const struct option lo[] = {
+        {"host", required_argument, NULL, OPT_HOST},
+        {"mode", required_argument, NULL, OPT_MODE},
+        {"distribution", required_argument, NULL, OPT_DIST},
+        {"cells", required_argument, NULL, OPT_CELLS},
+        {"nodeset", required_argument, NULL, OPT_NODESET},
+        {"expand", no_argument, NULL, OPT_EXPAND},
+        {"hugetlbfs", required_argument, NULL, OPT_HUGETLBFS},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "+h", lo, NULL)) != -1) {
+        if (c == 'h') {
+            fputs(usage, stdout);
+            exit(EXIT_OK);
+        }
+        if (parse_one(o, c) != 0)
+            return -1;
+    }
+    if (o->mode < 0)
+        return usage_error("--mode is required"), -1;
+    if (o->mode != VN_VNUMA_MODE_NODE && (o->cells || o->nodeset))
+        return usage_error("--cells and --nodeset need --mode node"), -1;
+    if (argc - optind != 1)
+        return usage_error("expected one DOMAIN.xml"), -1;
+    return optind;
+}
+
+static vn_host *load_host(const char *src, vn_error *e)
+{
+    if (src && !strcmp(src, "none"))
+        return NULL;
+    if (!src || !*src)
+        return vn_host_load_sysfs("/", e);
+    if (!strncmp(src, "sysfs:", 6))
+        return vn_host_load_sysfs(src + 6, e);
+    return vn_host_load_caps_file(src, e);
+}
+
+static int report(const vn_error *e)
+{
+    fprintf(stderr, "error: %s\n", e->msg);
+    return (e->code == VNUMA_ERR_HOST || e->code == VNUMA_ERR_SYSTEM) ? EXIT_HOST : EXIT_INVALID;
+}
+
+/* Format d, parse it again (libvirt's define rules on the result) and, with
+ * a host, expand the copy; returns the text to print or NULL. */
+static char *partitioned_text(vn_domain *d, const vn_host *host, const opts *o, vn_error *e)
+{
+    vn_warnings w = {0};
+    char *s = vn_domain_format(d, e);
+    vn_domain *x = s ? vn_domain_parse(s, strlen(s), e) : NULL;
+    uint64_t page = o->cfg.nmounts ? o->cfg.mounts[0].size_kib : 0;
+    if (x && (host || o->expand) && vn_vnuma_expand(x, host, page, &w, e) < 0) {
+        vn_domain_free(x);
+        x = NULL;
+    }
+    for (size_t i = 0; i < w.n; i++)
+        fprintf(stderr, "warning: %s\n", w.items[i]);
+    vn_warnings_clear(&w);
+    if (x && o->expand) {
+        free(s);
+        s = vn_domain_format(x, e);
+    }
+    if (!x) {
+        free(s);
+        s = NULL;
+    }
+    vn_domain_free(x);
+    return s;
+}
+
+int vn_cmd_partition(int argc, char **argv)
+{
+    opts o = {.mode = -1, .dist = VN_VNUMA_DIST_CONTIGUOUS};
+    vn_error e = {0};
+    vn_host *host = NULL;
+    vn_domain *d = NULL;
+    char *s = NULL;
+    int rc = EXIT_OK;
+    vn_config_init(&o.cfg);
+    int i = parse_opts(argc, argv, &o);
+    if (i < 0) {
+        rc = EXIT_USAGE;
+        goto out;
+    }
+    host = load_host(o.host_src, &e);
+    if (!e.code)
+        d = vn_domain_parse_file(argv[i], &e);
+    if (d && vn_vnuma_partition(d, (vn_vnuma_mode)o.mode, (vn_vnuma_dist)o.dist, o.nodeset,
+                                o.cells, &e) == 0)
+        s = partitioned_text(d, host, &o, &e);
+    if (!s) {
+        rc = report(&e);
+        goto out;
+    }
+    fputs(s, stdout);
+out:
+    free(s);
+    vn_domain_free(d);
+    vn_host_free(host);
+    vn_bitmap_free(o.nodeset);
+    vn_config_clear(&o.cfg);
+    return rc;
+}

@@ -1,0 +1,410 @@
+/*
+ * cmd_plan.c - `vnuma plan`: resolve automatic NUMA placement per guest
+ * cell, the one thing libvirt refuses (<numatune><memory placement='auto'>
+ * with per-cell <memnode>s).  Loads the host and the domain, sums the
+ * ledger (if any) into what is already taken, asks the fitter
+ * (placement.c), writes the placement into the domain and prints it as
+ * the resolved domain XML or a JSON plan; records it in the ledger.
+ *
+ * The trigger: the domain has <cpu><numa> cells and asks for automatic
+ * placement, by <numatune><memory placement='auto'/> or by
+ * <vcpu placement='auto'> (libvirt then defaults numatune to auto too).
+ * Dedicated CPUs: --dedicated, or any <vcpupin> in the domain (its pins are
+ * replaced by the plan's).
+ *
+ * The ledger is locked (flock on FILE.lock) from before it is read until
+ * after it is written, so parallel runs serialise; placing a name already
+ * in the ledger is refused (release it first).
+ *
+ * Exit codes: 0 ok, 1 invalid input or does not fit (or corrupt ledger),
+ * 2 usage, 3 host or system failure.
+ */
+#include "cmd_plan.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "domain.h"
+#include "host.h"
+#include "ledger.h"
+#include "placement.h"
+
+enum { P_OK = 0, P_INVALID = 1, P_USAGE = 2, P_HOST = 3 };
+enum { OPT_HOST = 256, OPT_LEDGER, OPT_RELEASE, OPT_STRATEGY, OPT_FORMAT, OPT_DEDICATED,
+       OPT_THREADS, OPT_HUGETLBFS };
+
+static const char usage_plan[] =
+    "usage: vnuma plan [--host SOURCE] [--ledger FILE] [--strategy pack|spread]\n"
+    "                  [--dedicated] [--thread-policy prefer|isolate|require]\n"
+    "                  [--hugetlbfs PATH=SIZE] [--format xml|json] DOMAIN.xml\n"
+    "       vnuma plan --ledger FILE --release NAME\n"
+    "\n"
+    "Place each guest NUMA cell of a domain that asks for automatic placement\n"
+    "(<cpu><numa> cells with <numatune><memory placement='auto'/> or\n"
+    "<vcpu placement='auto'>) on host nodes, and print the resolved domain:\n"
+    "<numatune> with the union of the nodes and one strict <memnode> per cell,\n"
+    "and with dedicated CPUs a <vcpupin> per vCPU and an <emulatorpin>.\n"
+    "\n"
+    "Each cell's memory must fit a node's free memory (huge-page-backed cells:\n"
+    "the node's free pages of that size); cells go to distinct nodes, except\n"
+    "that a cell larger than any node spans the fewest nodes close together.\n"
+    "The smallest sum of host distances between the cells' nodes wins, then\n"
+    "the strategy, then the lowest node ids.\n"
+    "\n"
+    "options:\n"
+    "  --host SOURCE           a libvirt capabilities XML file, sysfs:DIR or\n"
+    "                          synthetic:SPEC; default: this machine\n"
+    "  --ledger FILE           subtract what the guests recorded in FILE took,\n"
+    "                          and record this one (by domain name; a name\n"
+    "                          already there is refused).  Locked and atomic.\n"
+    "  --release NAME          remove NAME from the ledger (give its share back)\n"
+    "  --strategy pack|spread  prefer the fullest nodes that fit (default) or\n"
+    "                          the emptiest (by free memory)\n"
+    "  --dedicated             pin each vCPU to its own host CPU (also implied\n"
+    "                          by <vcpupin> in the domain)\n"
+    "  --thread-policy P       with dedicated CPUs, as Nova's hw:cpu_thread_policy:\n"
+    "                          prefer (default): SMT siblings of a core first;\n"
+    "                          isolate: a whole core per vCPU, its siblings left\n"
+    "                          idle; require: only cores with free siblings\n"
+    "  --hugetlbfs PATH=SIZE   a hugetlbfs mount (the first: the default huge\n"
+    "                          page size); also used to check the result\n"
+    "  --format xml|json       the resolved domain XML (default) or the plan\n"
+    "\n"
+    "exit status: 0 ok, 1 invalid input or it does not fit, 2 usage,\n"
+    "3 host or system failure\n";
+
+typedef struct plan_opts {
+    const char *host_src, *ledger, *release;
+    vn_fit_strategy strategy;
+    vn_thread_policy policy;
+    bool dedicated, json;
+    vn_config cfg;
+} plan_opts;
+
+static int plan_usage_error(const char *msg)
+{
+    fprintf(stderr, "vnuma plan: %s\nTry 'vnuma plan --help'.\n", msg);
+    return P_USAGE;
+}
+
+static int plan_report(const vn_error *e)
+{
+    const char *s = e->msg;
+    for (;;) {   /* one "error: " per line: one per cell that does not fit */
+        const char *nl = strchr(s, '\n');
+        fprintf(stderr, "error: %.*s\n", nl ? (int)(nl - s) : (int)strlen(s), s);
+        if (!nl)
+            break;
+        s = nl + 1;
+    }
+    return e->code == VNUMA_ERR_HOST || e->code == VNUMA_ERR_SYSTEM ? P_HOST : P_INVALID;
+}
+
+static vn_host *plan_load_host(const char *src, vn_error *e)
+{
+    if (!src || !*src)
+        return vn_host_load_sysfs("/", e);
+    if (!strncmp(src, "sysfs:", 6))
+        return vn_host_load_sysfs(src + 6, e);
+    if (!strncmp(src, "synthetic:", 10))
+        return vn_host_load_synthetic(src + 10, e);
+    return vn_host_load_caps_file(src, e);
+}
+
+static int parse_plan_opts(int argc, char **argv, plan_opts *o)
+{
+    static const struct option opts[] = {
+        {"host", required_argument, NULL, OPT_HOST},
+        {"ledger", required_argument, NULL, OPT_LEDGER},
+        {"release", required_argument, NULL, OPT_RELEASE},
+        {"strategy", required_argument, NULL, OPT_STRATEGY},
+        {"format", required_argument, NULL, OPT_FORMAT},
+        {"dedicated", no_argument, NULL, OPT_DEDICATED},
+        {"thread-policy", required_argument, NULL, OPT_THREADS},
+        {"hugetlbfs", required_argument, NULL, OPT_HUGETLBFS},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int c;
+    vn_error e = {0};
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+        switch (c) {
+        case OPT_HOST: o->host_src = optarg; break;
+        case OPT_LEDGER: o->ledger = optarg; break;
+        case OPT_RELEASE: o->release = optarg; break;
+        case OPT_DEDICATED: o->dedicated = true; break;
+        case OPT_STRATEGY:
+            if (!strcmp(optarg, "pack"))
+                o->strategy = VN_FIT_PACK;
+            else if (!strcmp(optarg, "spread"))
+                o->strategy = VN_FIT_SPREAD;
+            else
+                return plan_usage_error("--strategy takes pack or spread"), -1;
+            break;
+        case OPT_THREADS:
+            if (!strcmp(optarg, "prefer"))
+                o->policy = VN_THREAD_PREFER;
+            else if (!strcmp(optarg, "isolate"))
+                o->policy = VN_THREAD_ISOLATE;
+            else if (!strcmp(optarg, "require"))
+                o->policy = VN_THREAD_REQUIRE;
+            else
+                return plan_usage_error("--thread-policy takes prefer, isolate or require"), -1;
+            break;
+        case OPT_FORMAT:
+            if (!strcmp(optarg, "xml"))
+                o->json = false;
+            else if (!strcmp(optarg, "json"))
+                o->json = true;
+            else
+                return plan_usage_error("--format takes xml or json"), -1;
+            break;
+        case OPT_HUGETLBFS:
+            if (vn_config_add_mount_spec(&o->cfg, optarg, &e) < 0)
+                return plan_usage_error(e.msg), -1;
+            break;
+        case 'h':
+            fputs(usage_plan, stdout);
+            exit(P_OK);
+        default:
+            return plan_usage_error("invalid option"), -1;
+        }
+    }
+    return optind;
+}
+
+static void json_str(vn_buf *b, const char *s)
+{
+    vn_buf_addc(b, '"');
+    for (; s && *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '"' || ch == '\\')
+            vn_buf_addf(b, "\\%c", ch);
+        else if (ch < 0x20)
+            vn_buf_addf(b, "\\u%04x", ch);
+        else
+            vn_buf_addc(b, (char)ch);
+    }
+    vn_buf_addc(b, '"');
+}
+
+/* "pages": {"2048": 1024, ...}: huge pages taken per size (when any). */
+static void add_page_totals(vn_buf *b, const vn_fit_result *res)
+{
+    uint64_t sizes[8] = {0}, counts[8] = {0};
+    size_t n = 0;
+    for (size_t i = 0; i < res->taken.ntakes; i++) {
+        const vn_take *t = &res->taken.takes[i];
+        if (!t->page_kib)
+            continue;
+        size_t k = 0;
+        while (k < n && sizes[k] != t->page_kib)
+            k++;
+        if (k == n) {
+            if (n == VN_ARRAY_LEN(sizes))
+                continue;
+            sizes[n++] = t->page_kib;
+        }
+        counts[k] += t->amount;
+    }
+    if (!n)
+        return;
+    vn_buf_add(b, ", \"pages\": {");
+    for (size_t k = 0; k < n; k++)
+        vn_buf_addf(b, "%s\"%llu\": %llu", k ? ", " : "", (unsigned long long)sizes[k],
+                    (unsigned long long)counts[k]);
+    vn_buf_addc(b, '}');
+}
+
+static char *plan_json(const vn_domain *dom, const plan_opts *o, const vn_fit_request *req,
+                       const vn_fit_result *res, bool dedicated)
+{
+    vn_buf b = {0};
+    vn_buf_add(&b, "{\n  \"guest\": ");
+    json_str(&b, dom->name);
+    vn_buf_addf(&b, ",\n  \"strategy\": \"%s\",\n  \"dedicated\": %s,\n",
+                o->strategy == VN_FIT_PACK ? "pack" : "spread", dedicated ? "true" : "false");
+    if (dedicated)
+        vn_buf_addf(&b, "  \"thread_policy\": \"%s\",\n",
+                    o->policy == VN_THREAD_ISOLATE ? "isolate"
+                    : o->policy == VN_THREAD_REQUIRE ? "require" : "prefer");
+    vn_buf_add(&b, "  \"cells\": [\n");
+    uint64_t mem = 0;
+    size_t ncpus = 0;
+    for (size_t i = 0; i < res->ncells; i++) {
+        const vn_fit_cell *fc = &req->cells[i];
+        const vn_fit_cell_result *cr = &res->cells[i];
+        vn_buf_addf(&b, "    {\"cell\": %u, \"memory_kib\": %llu, \"page_kib\": %llu, \"nodes\": [",
+                    fc->id, (unsigned long long)fc->mem_kib, (unsigned long long)fc->page_kib);
+        for (size_t k = 0; k < cr->nnodes; k++)
+            vn_buf_addf(&b, "%s{\"node\": %u, \"%s\": %llu}", k ? ", " : "", cr->nodes[k],
+                        fc->page_kib ? "pages" : "memory_kib", (unsigned long long)cr->amount[k]);
+        vn_buf_add(&b, "], \"cpus\": [");
+        for (size_t k = 0; k < cr->ncpus; k++)
+            vn_buf_addf(&b, "%s%u", k ? ", " : "", cr->cpus[k]);
+        vn_buf_addf(&b, "]}%s\n", i + 1 < res->ncells ? "," : "");
+        mem += fc->mem_kib;
+        ncpus += cr->ncpus;
+    }
+    VN_AUTOFREE char *ns = vn_bitmap_format(dom->numatune_nodeset);
+    VN_AUTOFREE char *cpus = vn_bitmap_format(res->taken.cpus);
+    vn_buf_addf(&b, "  ],\n  \"totals\": {\"memory_kib\": %llu, \"cpus\": %zu, \"nodeset\": \"%s\", "
+                "\"host_cpus_taken\": \"%s\"", (unsigned long long)mem, ncpus, ns, cpus);
+    add_page_totals(&b, res);
+    vn_buf_addf(&b, "},\n  \"distance_sum\": %llu\n}\n", (unsigned long long)res->distance_sum);
+    return vn_buf_steal(&b);
+}
+
+/* The result must pass `vnuma check` against the same host: check it. */
+static int self_check(const char *xml, const vn_host *host, const vn_config *cfg, vn_error *e)
+{
+    vn_warnings w = {0};
+    vn_domain *d = vn_domain_parse(xml, strlen(xml), e);
+    int rc = d ? vn_domain_validate_start(d, host, cfg, &w, e) : -1;
+    vn_warnings_clear(&w);
+    vn_domain_free(d);
+    return rc;
+}
+
+static int do_release(const plan_opts *o)
+{
+    vn_error e = {0};
+    vn_ledger l = {0};
+    int rc = P_OK;
+    int lock = vn_ledger_lock(o->ledger, &e);
+    if (lock < 0)
+        return plan_report(&e);
+    if (vn_ledger_read(o->ledger, &l, &e) < 0) {
+        rc = plan_report(&e);
+    } else if (!vn_ledger_remove(&l, o->release)) {
+        fprintf(stderr, "error: guest '%s' is not in ledger %s\n", o->release, o->ledger);
+        rc = P_INVALID;
+    } else if (vn_ledger_write(o->ledger, &l, &e) < 0) {
+        rc = plan_report(&e);
+    }
+    vn_ledger_clear(&l);
+    close(lock);
+    return rc;
+}
+
+typedef struct plan_run {
+    vn_host *host;
+    vn_domain *dom;
+    vn_ledger ledger;
+    vn_usage used;
+    vn_fit_request req;
+    vn_fit_result res;
+    int lock;
+    char *out;
+} plan_run;
+
+static void plan_run_clear(plan_run *r)
+{
+    vn_host_free(r->host);
+    vn_domain_free(r->dom);
+    vn_ledger_clear(&r->ledger);
+    vn_usage_clear(&r->used);
+    vn_fit_request_clear(&r->req);
+    vn_fit_result_clear(&r->res);
+    if (r->lock >= 0)
+        close(r->lock);
+    free(r->out);
+}
+
+/* Under the lock: read the ledger, refuse a known name, sum it. */
+static int ledger_prepare(const plan_opts *o, plan_run *r, vn_error *e)
+{
+    if (!r->dom->name || !vn_ledger_name_ok(r->dom->name)) {
+        vn_error_set(e, VNUMA_ERR_INVALID, "the domain needs a <name> (without control "
+                     "characters or spaces at its ends) to be recorded in the ledger");
+        return -1;
+    }
+    if ((r->lock = vn_ledger_lock(o->ledger, e)) < 0 ||
+        vn_ledger_read(o->ledger, &r->ledger, e) < 0)
+        return -1;
+    if (vn_ledger_find(&r->ledger, r->dom->name)) {
+        vn_error_set(e, VNUMA_ERR_INVALID, "guest '%s' is already placed in ledger %s; "
+                     "release it first (--release)", r->dom->name, o->ledger);
+        return -1;
+    }
+    if (!vn_ledger_total(&r->ledger, &r->used)) {
+        vn_error_set(e, VNUMA_ERR_INVALID, "corrupt ledger %s: totals overflow", o->ledger);
+        return -1;
+    }
+    return 0;
+}
+
+static int do_plan(const plan_opts *o, const char *path)
+{
+    plan_run r = {.lock = -1};
+    vn_error e = {0};
+    int rc = P_OK;
+    char *xml = NULL;   /* not VN_AUTOFREE: the gotos jump over declarations */
+    if (!(r.host = plan_load_host(o->host_src, &e)) || !(r.dom = vn_domain_parse_file(path, &e))) {
+        rc = plan_report(&e);
+        goto out;
+    }
+    if (!vn_domain_wants_auto_placement(r.dom)) {
+        fprintf(stderr, "error: domain '%s' does not ask for automatic placement of guest "
+                "NUMA cells: plan needs <cpu><numa> cells and <numatune><memory "
+                "placement='auto'/> or <vcpu placement='auto'>\n", r.dom->name ? r.dom->name : "");
+        rc = P_INVALID;
+        goto out;
+    }
+    bool dedicated = o->dedicated || r.dom->nvcpupins > 0;
+    if (vn_fit_request_from_domain(r.dom, &o->cfg, dedicated, &r.req, &e) < 0 ||
+        (o->ledger && ledger_prepare(o, &r, &e) < 0)) {
+        rc = plan_report(&e);
+        goto out;
+    }
+    r.req.strategy = o->strategy;
+    r.req.policy = o->policy;
+    if (vn_fit(r.host, &r.used, &r.req, &r.res, &e) < 0) {
+        rc = plan_report(&e);
+        goto out;
+    }
+    vn_fit_apply_domain(r.dom, r.host, &r.used, &r.req, &r.res, dedicated);
+    xml = vn_domain_format(r.dom, &e);
+    if (!xml || self_check(xml, r.host, &o->cfg, &e) < 0) {
+        rc = plan_report(&e);
+        goto out;
+    }
+    r.out = o->json ? plan_json(r.dom, o, &r.req, &r.res, dedicated) : vn_strdup(xml);
+    if (o->ledger) {
+        vn_ledger_add(&r.ledger, r.dom->name, &r.res.taken);
+        if (vn_ledger_write(o->ledger, &r.ledger, &e) < 0) {
+            rc = plan_report(&e);
+            goto out;
+        }
+    }
+    fputs(r.out, stdout);
+out:
+    free(xml);
+    plan_run_clear(&r);
+    return rc;
+}
+
+int vn_cmd_plan(int argc, char **argv)
+{
+    plan_opts o = {.strategy = VN_FIT_PACK, .policy = VN_THREAD_PREFER};
+    vn_config_init(&o.cfg);
+    int rc;
+    int i = parse_plan_opts(argc, argv, &o);
+    if (i < 0)
+        rc = P_USAGE;
+    else if (o.release && (!o.ledger || i != argc))
+        rc = plan_usage_error("--release NAME needs --ledger FILE and no DOMAIN.xml");
+    else if (o.release)
+        rc = do_release(&o);
+    else if (argc - i != 1)
+        rc = plan_usage_error("expected one DOMAIN.xml");
+    else
+        rc = do_plan(&o, argv[i]);
+    vn_config_clear(&o.cfg);
+    return rc;
+}

@@ -1,0 +1,1200 @@
+/*
+ * placement.c - fit guest NUMA cells onto host nodes (see placement.h for
+ * the rules).  Pure: the host and the request in, the placement out.
+ *
+ * Steps (vn_fit):
+ *  1. free resources per host node: memory, huge pages of each size, host
+ *     CPUs grouped into cores (SMT siblings), minus what `used` holds;
+ *  2. which node can hold which cell alone (fit matrix) and which cells
+ *     must span several nodes (larger than any node of the host);
+ *  3. spanning cells first, each on the smallest close set of free nodes;
+ *  4. the other cells: a perfect matching of cells to distinct nodes must
+ *     exist (else the cells that compete for too few nodes are named); then
+ *     greedy construction from every feasible node for the first cell,
+ *     local improvement of the best few, then branch and bound from the
+ *     best with a budget (exact when it finishes);
+ *  5. host CPUs for the vCPUs per the thread policy, the usage taken.
+ * Ties are broken by node index, so the result is deterministic.
+ */
+#include "placement.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "config.h"
+#include "domain.h"
+#include "host.h"
+
+/* ---- usage ------------------------------------------------------------- */
+
+static vn_take *usage_slot(const vn_usage *u, unsigned node, uint64_t page_kib)
+{
+    for (size_t i = 0; i < u->ntakes; i++)
+        if (u->takes[i].node == node && u->takes[i].page_kib == page_kib)
+            return &u->takes[i];
+    return NULL;
+}
+
+static int take_cmp(const void *a, const void *b)
+{
+    const vn_take *x = a, *y = b;
+    if (x->node != y->node)
+        return x->node < y->node ? -1 : 1;
+    return (x->page_kib > y->page_kib) - (x->page_kib < y->page_kib);
+}
+
+bool vn_usage_add(vn_usage *u, unsigned node, uint64_t page_kib, uint64_t amount)
+{
+    vn_take *t = usage_slot(u, node, page_kib);
+    if (t)
+        return vn_add_u64(t->amount, amount, &t->amount);
+    t = VN_APPEND(u->takes, u->ntakes);
+    *t = (vn_take){.node = node, .page_kib = page_kib, .amount = amount};
+    qsort(u->takes, u->ntakes, sizeof(*u->takes), take_cmp);
+    return true;
+}
+
+bool vn_usage_merge(vn_usage *dst, const vn_usage *src)
+{
+    for (size_t i = 0; i < src->ntakes; i++)
+        if (!vn_usage_add(dst, src->takes[i].node, src->takes[i].page_kib, src->takes[i].amount))
+            return false;
+    if (src->cpus) {
+        if (!dst->cpus)
+            dst->cpus = vn_bitmap_new();
+        vn_bitmap_union(dst->cpus, src->cpus);
+    }
+    return true;
+}
+
+uint64_t vn_usage_get(const vn_usage *u, unsigned node, uint64_t page_kib)
+{
+    const vn_take *t = u ? usage_slot(u, node, page_kib) : NULL;
+    return t ? t->amount : 0;
+}
+
+void vn_usage_clear(vn_usage *u)
+{
+    free(u->takes);
+    vn_bitmap_free(u->cpus);
+    *u = (vn_usage){0};
+}
+
+/* ---- the host as the fitter sees it ----------------------------------- */
+
+typedef struct fcore {
+    unsigned *threads;        /* free threads, ascending */
+    size_t nfree;
+    size_t nonline;           /* online threads of the core on this node */
+} fcore;
+
+typedef struct fnode {
+    const vn_host_node *hn;
+    uint64_t mem_free;        /* KiB */
+    fcore *cores;
+    size_t ncores;
+    unsigned cap_free[3];     /* CPUs usable per thread policy, now */
+    unsigned cap_total[3];    /* the same on an idle node */
+    bool used;                /* holds a cell of this placement */
+} fnode;
+
+typedef struct ctx {
+    const vn_host *h;
+    const vn_usage *used;
+    const vn_fit_request *req;
+    size_t N, C;
+    fnode *nodes;
+    unsigned *D;              /* N*N distances by node index */
+    bool *fit;                /* C*N: node can hold the cell alone */
+    bool *anyfit;             /* N: node can hold some cell alone */
+    uint64_t *room0;          /* N: distance to the nodes left for the greedy */
+    uint64_t *acc0;           /* N: distance to the spanning cells */
+    bool *busy0;              /* N: nodes the spanning cells took */
+    int64_t *score;           /* C*N: strategy score, smaller is better */
+    bool *spans;              /* C */
+    size_t **span_set;        /* C: node indexes of a spanning cell */
+    size_t *span_n;
+    unsigned *span_drow;      /* C*N: distance from a node to a spanning cell */
+    vn_buf why;               /* refusal lines */
+} ctx;
+
+#define NO_NODE ((size_t)-1)
+
+static uint64_t pages_free(const ctx *c, size_t n, uint64_t page_kib)
+{
+    const vn_host_node *hn = c->nodes[n].hn;
+    for (size_t i = 0; i < hn->npages; i++) {
+        if (hn->pages[i].size_kib != page_kib)
+            continue;
+        uint64_t u = vn_usage_get(c->used, hn->id, page_kib);
+        return hn->pages[i].free > u ? hn->pages[i].free - u : 0;
+    }
+    return 0;
+}
+
+static uint64_t pages_total(const ctx *c, size_t n, uint64_t page_kib)
+{
+    const vn_host_node *hn = c->nodes[n].hn;
+    for (size_t i = 0; i < hn->npages; i++)
+        if (hn->pages[i].size_kib == page_kib)
+            return hn->pages[i].total;
+    return 0;
+}
+
+/* What a cell needs in its unit: KiB, or pages. */
+static uint64_t cell_need(const vn_fit_cell *fc)
+{
+    return fc->page_kib ? VN_DIV_UP(fc->mem_kib, fc->page_kib) : fc->mem_kib;
+}
+
+static uint64_t node_free(const ctx *c, size_t n, uint64_t page_kib)
+{
+    return page_kib ? pages_free(c, n, page_kib) : c->nodes[n].mem_free;
+}
+
+static uint64_t node_total(const ctx *c, size_t n, uint64_t page_kib)
+{
+    return page_kib ? pages_total(c, n, page_kib) : c->nodes[n].hn->mem_kib;
+}
+
+/* Smallest sibling id of a CPU: the key of its core. */
+static unsigned core_key(const vn_host_cpu *cpu)
+{
+    int f = cpu->siblings ? vn_bitmap_next(cpu->siblings, -1) : -1;
+    return f >= 0 && (unsigned)f < cpu->id ? (unsigned)f : cpu->id;
+}
+
+static void node_cores(ctx *c, fnode *fn)
+{
+    const vn_host_node *hn = fn->hn;
+    unsigned *keys = vn_calloc(hn->ncpus + 1, sizeof(*keys));
+    for (size_t i = 0; i < hn->ncpus; i++) {
+        const vn_host_cpu *cpu = &hn->cpus[i];
+        if (!cpu->online)
+            continue;
+        unsigned k = core_key(cpu);
+        size_t j;
+        for (j = 0; j < fn->ncores && keys[j] != k; j++)
+            ;
+        if (j == fn->ncores) {
+            keys[j] = k;
+            VN_APPEND(fn->cores, fn->ncores);
+        }
+        fcore *co = &fn->cores[j];
+        co->nonline++;
+        if (c->used && c->used->cpus && vn_bitmap_is_set(c->used->cpus, cpu->id))
+            continue;
+        co->threads = vn_reallocarray(co->threads, co->nfree + 1, sizeof(unsigned));
+        size_t p = co->nfree++;
+        while (p > 0 && co->threads[p - 1] > cpu->id) {
+            co->threads[p] = co->threads[p - 1];
+            p--;
+        }
+        co->threads[p] = cpu->id;
+    }
+    free(keys);
+    for (size_t j = 0; j < fn->ncores; j++) {
+        const fcore *co = &fn->cores[j];
+        fn->cap_free[VN_THREAD_PREFER] += (unsigned)co->nfree;
+        fn->cap_total[VN_THREAD_PREFER] += (unsigned)co->nonline;
+        fn->cap_free[VN_THREAD_ISOLATE] += co->nfree == co->nonline;
+        fn->cap_total[VN_THREAD_ISOLATE] += 1;
+        fn->cap_free[VN_THREAD_REQUIRE] += co->nfree >= 2 ? (unsigned)co->nfree : 0;
+        fn->cap_total[VN_THREAD_REQUIRE] += co->nonline >= 2 ? (unsigned)co->nonline : 0;
+    }
+}
+
+static size_t node_index(const vn_host *h, unsigned id)
+{
+    size_t lo = 0, hi = h->nnodes;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (h->nodes[mid].id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < h->nnodes && h->nodes[lo].id == id ? lo : NO_NODE;
+}
+
+static void ctx_init(ctx *c, const vn_host *h, const vn_usage *used, const vn_fit_request *req)
+{
+    *c = (ctx){.h = h, .used = used, .req = req, .N = h->nnodes, .C = req->ncells};
+    size_t N = c->N, C = c->C;
+    c->nodes = vn_calloc(N ? N : 1, sizeof(*c->nodes));
+    c->D = vn_calloc(N * N + 1, sizeof(*c->D));
+    for (size_t i = 0; i < N; i++) {
+        fnode *fn = &c->nodes[i];
+        fn->hn = &h->nodes[i];
+        uint64_t u = vn_usage_get(used, fn->hn->id, 0);
+        fn->mem_free = fn->hn->free_kib > u ? fn->hn->free_kib - u : 0;
+        node_cores(c, fn);
+        for (size_t j = 0; j < N; j++)
+            c->D[i * N + j] = i == j ? 10 : 20;
+        for (size_t k = 0; k < fn->hn->ndistances; k++) {
+            size_t j = node_index(h, fn->hn->distance_ids[k]);
+            if (j != NO_NODE && j != i)
+                c->D[i * N + j] = fn->hn->distances[k];
+        }
+    }
+    c->fit = vn_calloc(C * N + 1, sizeof(*c->fit));
+    c->anyfit = vn_calloc(N + 1, sizeof(*c->anyfit));
+    c->room0 = vn_calloc(N + 1, sizeof(*c->room0));
+    c->acc0 = vn_calloc(N + 1, sizeof(*c->acc0));
+    c->busy0 = vn_calloc(N + 1, sizeof(*c->busy0));
+    c->score = vn_calloc(C * N + 1, sizeof(*c->score));
+    c->spans = vn_calloc(C + 1, sizeof(*c->spans));
+    c->span_set = vn_calloc(C + 1, sizeof(*c->span_set));
+    c->span_n = vn_calloc(C + 1, sizeof(*c->span_n));
+    c->span_drow = vn_calloc(C * N + 1, sizeof(*c->span_drow));
+}
+
+static void ctx_clear(ctx *c)
+{
+    for (size_t i = 0; i < c->N; i++) {
+        for (size_t j = 0; j < c->nodes[i].ncores; j++)
+            free(c->nodes[i].cores[j].threads);
+        free(c->nodes[i].cores);
+    }
+    for (size_t i = 0; i < c->C; i++)
+        free(c->span_set[i]);
+    free(c->nodes);
+    free(c->D);
+    free(c->fit);
+    free(c->anyfit);
+    free(c->room0);
+    free(c->acc0);
+    free(c->busy0);
+    free(c->score);
+    free(c->spans);
+    free(c->span_set);
+    free(c->span_n);
+    free(c->span_drow);
+    vn_buf_free(&c->why);
+}
+
+/* ---- feasibility and messages ----------------------------------------- */
+
+static const char *policy_name(vn_thread_policy p)
+{
+    return p == VN_THREAD_ISOLATE ? "isolate" : p == VN_THREAD_REQUIRE ? "require" : "prefer";
+}
+
+/* "8192 MiB" or "1000 KiB" or "512 pages of 2048 KiB" */
+static void add_amount(vn_buf *b, uint64_t amount, uint64_t page_kib)
+{
+    if (page_kib)
+        vn_buf_addf(b, "%llu huge pages of %llu KiB", (unsigned long long)amount,
+                    (unsigned long long)page_kib);
+    else if (amount % 1024 == 0)
+        vn_buf_addf(b, "%llu MiB", (unsigned long long)(amount / 1024));
+    else
+        vn_buf_addf(b, "%llu KiB", (unsigned long long)amount);
+}
+
+static void why_line(ctx *c)
+{
+    if (c->why.len)
+        vn_buf_addc(&c->why, '\n');
+}
+
+static int64_t strategy_score(const ctx *c, uint64_t free_units, uint64_t need, uint64_t page_kib)
+{
+    uint64_t unit = page_kib ? page_kib : 1;
+    int64_t before = (int64_t)(free_units * unit), after = (int64_t)((free_units - need) * unit);
+    return c->req->strategy == VN_FIT_PACK ? after : -before;
+}
+
+/* Fill the fit matrix; decide which cells span; explain the cells no node
+ * can hold.  Returns false when some cell cannot be placed at all. */
+static bool compute_fit(ctx *c)
+{
+    const vn_fit_request *r = c->req;
+    vn_thread_policy pol = r->policy;
+    bool ok = true;
+    for (size_t i = 0; i < c->C; i++) {
+        const vn_fit_cell *fc = &r->cells[i];
+        uint64_t need = cell_need(fc), best_free = 0;
+        unsigned best_cpu = 0;
+        bool ever = false, mem_ok = false, cpu_ok = false, any = false;
+        for (size_t n = 0; n < c->N; n++) {
+            const fnode *fn = &c->nodes[n];
+            uint64_t fr = node_free(c, n, fc->page_kib);
+            if (need <= node_total(c, n, fc->page_kib) && fc->nvcpus <= fn->cap_total[pol])
+                ever = true;
+            bool m = need <= fr, p = fc->nvcpus <= fn->cap_free[pol];
+            mem_ok |= m;
+            cpu_ok |= p;
+            best_free = fr > best_free ? fr : best_free;
+            best_cpu = fn->cap_free[pol] > best_cpu ? fn->cap_free[pol] : best_cpu;
+            c->fit[i * c->N + n] = m && p;
+            c->anyfit[n] |= m && p;
+            if (m && p) {
+                any = true;
+                c->score[i * c->N + n] = strategy_score(c, fr, need, fc->page_kib);
+            }
+        }
+        if (!ever) {
+            c->spans[i] = true;
+            continue;
+        }
+        if (any)
+            continue;
+        ok = false;
+        why_line(c);
+        vn_buf_addf(&c->why, "cell %u: ", fc->id);
+        if (!mem_ok) {
+            vn_buf_add(&c->why, "needs ");
+            add_amount(&c->why, need, fc->page_kib);
+            vn_buf_add(&c->why, fc->page_kib ? ", the most free on a node is " :
+                                               ", the largest free node has ");
+            if (fc->page_kib)
+                vn_buf_addf(&c->why, "%llu", (unsigned long long)best_free);
+            else
+                add_amount(&c->why, best_free, 0);
+        } else if (!cpu_ok) {
+            vn_buf_addf(&c->why, "needs %u dedicated host CPU%s (thread policy %s), "
+                        "the most free on a node is %u", fc->nvcpus, fc->nvcpus == 1 ? "" : "s",
+                        policy_name(pol), best_cpu);
+        } else {
+            vn_buf_add(&c->why, "no node has both ");
+            add_amount(&c->why, need, fc->page_kib);
+            vn_buf_addf(&c->why, " and %u host CPUs (thread policy %s) free", fc->nvcpus,
+                        policy_name(pol));
+        }
+    }
+    return ok;
+}
+
+/* ---- spanning cells --------------------------------------------------- */
+
+typedef struct span_try {
+    size_t *set;
+    size_t n;
+    uint64_t internal;
+    int64_t score;
+} span_try;
+
+/* From seed s, add the nearest free nodes until the cell fits. */
+static bool span_from(ctx *c, size_t i, size_t s, span_try *t)
+{
+    const vn_fit_cell *fc = &c->req->cells[i];
+    vn_thread_policy pol = c->req->policy;
+    uint64_t need = cell_need(fc), got = 0;
+    unsigned cpus = 0;
+    bool *in = vn_calloc(c->N, sizeof(*in));
+    t->set = vn_calloc(c->N, sizeof(*t->set));
+    t->n = 0;
+    t->score = 0;
+    for (;;) {
+        size_t best = NO_NODE;
+        for (size_t x = 0; x < c->N; x++) {
+            if (in[x] || c->nodes[x].used)
+                continue;
+            if (!node_free(c, x, fc->page_kib) && (!fc->nvcpus || !c->nodes[x].cap_free[pol]))
+                continue;
+            if (best == NO_NODE || c->D[s * c->N + x] < c->D[s * c->N + best])
+                best = x;
+        }
+        if (t->n == 0 && best != s)
+            break;      /* the seed itself has nothing to give */
+        if (best == NO_NODE)
+            break;
+        in[best] = true;
+        t->set[t->n++] = best;
+        uint64_t fr = node_free(c, best, fc->page_kib);
+        got += fr;
+        cpus += c->nodes[best].cap_free[pol];
+        t->score += strategy_score(c, fr, 0, fc->page_kib);
+        if (got >= need && cpus >= fc->nvcpus)
+            break;
+    }
+    free(in);
+    if (got < need || cpus < fc->nvcpus)
+        return false;
+    t->internal = 0;
+    for (size_t a = 0; a < t->n; a++)
+        for (size_t b = a + 1; b < t->n; b++)
+            t->internal += c->D[t->set[a] * c->N + t->set[b]];
+    return true;
+}
+
+static bool span_better(const span_try *a, const span_try *b)
+{
+    if (a->n != b->n)
+        return a->n < b->n;
+    if (a->internal != b->internal)
+        return a->internal < b->internal;
+    return a->score < b->score;
+}
+
+static bool host_has_smt(const ctx *c)
+{
+    for (size_t x = 0; x < c->N; x++)
+        if (c->nodes[x].cap_total[VN_THREAD_REQUIRE])
+            return true;
+    return false;
+}
+
+static bool place_spanning(ctx *c)
+{
+    bool ok = true;
+    for (size_t i = 0; i < c->C; i++) {
+        if (!c->spans[i])
+            continue;
+        const vn_fit_cell *fc = &c->req->cells[i];
+        span_try best = {0};
+        for (size_t s = 0; s < c->N; s++) {
+            span_try t = {0};
+            if (!c->nodes[s].used && span_from(c, i, s, &t) && (!best.set || span_better(&t, &best))) {
+                free(best.set);
+                best = t;
+            } else {
+                free(t.set);
+            }
+        }
+        if (!best.set) {
+            uint64_t all = 0;
+            unsigned cpus = 0;
+            for (size_t x = 0; x < c->N; x++)
+                if (!c->nodes[x].used) {
+                    all += node_free(c, x, fc->page_kib);
+                    cpus += c->nodes[x].cap_free[c->req->policy];
+                }
+            ok = false;
+            why_line(c);
+            if (fc->nvcpus && c->req->policy == VN_THREAD_REQUIRE && !host_has_smt(c)) {
+                vn_buf_addf(&c->why, "cell %u: thread policy require needs SMT siblings, "
+                            "the host has none", fc->id);
+                continue;
+            }
+            vn_buf_addf(&c->why, "cell %u: needs ", fc->id);
+            add_amount(&c->why, cell_need(fc), fc->page_kib);
+            if (fc->nvcpus)
+                vn_buf_addf(&c->why, " and %u host CPUs (thread policy %s)", fc->nvcpus,
+                            policy_name(c->req->policy));
+            vn_buf_add(&c->why, ", more than any node; the free nodes together have ");
+            add_amount(&c->why, all, fc->page_kib);
+            if (fc->nvcpus)
+                vn_buf_addf(&c->why, " and %u CPUs", cpus);
+            continue;
+        }
+        c->span_set[i] = best.set;
+        c->span_n[i] = best.n;
+        for (size_t k = 0; k < best.n; k++)
+            c->nodes[best.set[k]].used = true;
+        for (size_t x = 0; x < c->N; x++) {
+            unsigned m = 0;
+            for (size_t k = 0; k < best.n; k++)
+                if (c->D[x * c->N + best.set[k]] > m)
+                    m = c->D[x * c->N + best.set[k]];
+            c->span_drow[i * c->N + x] = m;
+        }
+    }
+    return ok;
+}
+
+/* ---- single-node cells: matching, greedy, local search ----------------- */
+
+typedef struct sol {
+    size_t *pos;              /* C: node index (NO_NODE for spanning cells) */
+    uint64_t dist;
+    int64_t score;
+    bool valid;
+} sol;
+
+/* Distance from node x to cell j as placed in s. */
+static unsigned cell_dist(const ctx *c, const sol *s, size_t j, size_t x)
+{
+    return c->spans[j] ? c->span_drow[j * c->N + x] : c->D[x * c->N + s->pos[j]];
+}
+
+static void sol_eval(const ctx *c, sol *s)
+{
+    s->dist = 0;
+    s->score = 0;
+    for (size_t i = 0; i < c->C; i++) {
+        if (!c->spans[i])
+            s->score += c->score[i * c->N + s->pos[i]];
+        for (size_t j = i + 1; j < c->C; j++) {
+            if (c->spans[i] && c->spans[j]) {
+                unsigned m = 0;
+                for (size_t k = 0; k < c->span_n[i]; k++) {
+                    unsigned d = c->span_drow[j * c->N + c->span_set[i][k]];
+                    m = d > m ? d : m;
+                }
+                s->dist += m;
+            } else if (c->spans[i]) {
+                s->dist += cell_dist(c, s, i, s->pos[j]);
+            } else {
+                s->dist += cell_dist(c, s, j, s->pos[i]);
+            }
+        }
+    }
+}
+
+static bool sol_better(const ctx *c, const sol *a, const sol *b)
+{
+    if (!b->valid)
+        return a->valid;
+    if (!a->valid)
+        return false;
+    if (a->dist != b->dist)
+        return a->dist < b->dist;
+    if (a->score != b->score)
+        return a->score < b->score;
+    for (size_t i = 0; i < c->C; i++)
+        if (!c->spans[i] && a->pos[i] != b->pos[i])
+            return c->nodes[a->pos[i]].hn->id < c->nodes[b->pos[i]].hn->id;
+    return false;
+}
+
+static bool augment(const ctx *c, size_t i, size_t *node_cell, bool *seen)
+{
+    for (size_t x = 0; x < c->N; x++) {
+        if (!c->fit[i * c->N + x] || c->nodes[x].used || seen[x])
+            continue;
+        seen[x] = true;
+        if (node_cell[x] == NO_NODE || augment(c, node_cell[x], node_cell, seen)) {
+            node_cell[x] = i;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* A feasible assignment (Kuhn's matching) into s; when there is none,
+ * names the cells that compete for too few nodes (Hall's condition). */
+static bool match(ctx *c, sol *s)
+{
+    size_t *node_cell = vn_malloc(c->N * sizeof(*node_cell) + 1);
+    bool *seen = vn_calloc(c->N + 1, sizeof(*seen));
+    bool ok = true;
+    for (size_t x = 0; x < c->N; x++)
+        node_cell[x] = NO_NODE;
+    for (size_t i = 0; i < c->C && ok; i++) {
+        if (c->spans[i])
+            continue;
+        memset(seen, 0, c->N * sizeof(*seen));
+        if (augment(c, i, node_cell, seen))
+            continue;
+        ok = false;
+        /* seen = the nodes reachable from cell i by alternating paths; the
+         * cells matched to them plus i fit only on those nodes. */
+        vn_bitmap *cells = vn_bitmap_new(), *nodes = vn_bitmap_new();
+        vn_bitmap_set(cells, c->req->cells[i].id);
+        for (size_t x = 0; x < c->N; x++)
+            if (seen[x]) {
+                vn_bitmap_set(nodes, c->nodes[x].hn->id);
+                vn_bitmap_set(cells, c->req->cells[node_cell[x]].id);
+            }
+        VN_AUTOFREE char *cs = vn_bitmap_format(cells);
+        VN_AUTOFREE char *ns = vn_bitmap_format(nodes);
+        why_line(c);
+        vn_buf_addf(&c->why, "cells %s need %zu distinct host nodes, only %zu can hold them%s%s",
+                    cs, vn_bitmap_count(cells), vn_bitmap_count(nodes), *ns ? ": " : "", ns);
+        vn_bitmap_free(cells);
+        vn_bitmap_free(nodes);
+    }
+    for (size_t x = 0; ok && x < c->N; x++)
+        if (node_cell[x] != NO_NODE)
+            s->pos[node_cell[x]] = x;
+    free(node_cell);
+    free(seen);
+    return ok;
+}
+
+/* Greedy: cell order[0] on node `seed`, each next cell on the free node
+ * that adds the least distance; ties go to the better score, or (when
+ * `roomy`) first to the node closest to the free nodes left - it keeps a
+ * group of close nodes with room together (a package with a busy node
+ * loses to a whole free one) - then by index. */
+static bool greedy(const ctx *c, const size_t *order, size_t norder, size_t seed, bool roomy,
+                   sol *s, bool *busy, uint64_t *acc, uint64_t *room)
+{
+    size_t N = c->N;
+    memcpy(busy, c->busy0, N * sizeof(*busy));
+    memcpy(acc, c->acc0, N * sizeof(*acc));
+    if (roomy)
+        memcpy(room, c->room0, N * sizeof(*room));
+    for (size_t k = 0; k < norder; k++) {
+        size_t i = order[k], best = NO_NODE;
+        if (k == 0) {
+            best = seed;
+        } else {
+            for (size_t x = 0; x < N; x++) {
+                if (busy[x] || !c->fit[i * N + x])
+                    continue;
+                if (best == NO_NODE || acc[x] < acc[best]) {
+                    best = x;
+                    continue;
+                }
+                if (acc[x] != acc[best])
+                    continue;
+                if (roomy && room[x] != room[best]) {
+                    if (room[x] < room[best])
+                        best = x;
+                    continue;
+                }
+                if (c->score[i * N + x] < c->score[i * N + best])
+                    best = x;
+            }
+        }
+        if (best == NO_NODE)
+            return false;
+        s->pos[i] = best;
+        busy[best] = true;
+        for (size_t x = 0; x < N; x++) {
+            acc[x] += c->D[x * N + best];
+            if (roomy && c->anyfit[best])
+                room[x] -= c->D[x * N + best];
+        }
+    }
+    return true;
+}
+
+/* Moves to free nodes and swaps, while they lower (distance, score).
+ * tot[x] = the distance from node x to every cell, kept up to date, makes
+ * a move's change O(1): cell i from a to x changes the sum by
+ * (tot[x] - D[x][a]) - (tot[a] - D[a][a]). */
+static void improve(const ctx *c, sol *s, bool *busy, uint64_t *tot)
+{
+    size_t C = c->C, N = c->N;
+    for (size_t x = 0; x < N; x++) {
+        busy[x] = c->nodes[x].used;
+        tot[x] = 0;
+        for (size_t j = 0; j < C; j++)
+            tot[x] += cell_dist(c, s, j, x);
+    }
+    for (size_t i = 0; i < C; i++)
+        if (!c->spans[i])
+            busy[s->pos[i]] = true;
+    for (int pass = 0; pass < 64; pass++) {
+        bool changed = false;
+        for (size_t i = 0; i < C; i++) {
+            if (c->spans[i])
+                continue;
+            size_t a = s->pos[i], bestx = NO_NODE;
+            int64_t bestd = 0, bests = 0;
+            int64_t here = (int64_t)tot[a] - (int64_t)c->D[a * N + a];
+            for (size_t x = 0; x < N; x++) {
+                if (busy[x] || !c->fit[i * N + x])
+                    continue;
+                int64_t dd = (int64_t)tot[x] - (int64_t)c->D[x * N + a] - here;
+                int64_t ds = c->score[i * N + x] - c->score[i * N + a];
+                if (dd < bestd || (dd == bestd && ds < bests)) {
+                    bestd = dd;
+                    bests = ds;
+                    bestx = x;
+                }
+            }
+            if (bestx != NO_NODE) {
+                busy[a] = false;
+                busy[bestx] = true;
+                s->pos[i] = bestx;
+                for (size_t x = 0; x < N; x++)
+                    tot[x] += (uint64_t)c->D[x * N + bestx] - c->D[x * N + a];
+                changed = true;
+            }
+        }
+        for (size_t i = 0; i < C; i++) {
+            for (size_t j = i + 1; j < C; j++) {
+                if (c->spans[i] || c->spans[j])
+                    continue;
+                size_t a = s->pos[i], b = s->pos[j];
+                if (!c->fit[i * N + b] || !c->fit[j * N + a])
+                    continue;
+                /* a swap keeps the set of nodes, so the distance sum: only
+                 * the score can change */
+                int64_t ds = c->score[i * N + b] + c->score[j * N + a] - c->score[i * N + a] -
+                             c->score[j * N + b];
+                if (ds < 0) {
+                    s->pos[i] = b;
+                    s->pos[j] = a;
+                    changed = true;
+                }
+            }
+        }
+        if (!changed)
+            break;
+    }
+}
+
+/* Cells in the greedy's order: largest memory first, then most vCPUs. */
+static bool order_before(const vn_fit_request *r, size_t a, size_t b)
+{
+    const vn_fit_cell *x = &r->cells[a], *y = &r->cells[b];
+    if (x->mem_kib != y->mem_kib)
+        return x->mem_kib > y->mem_kib;
+    if (x->nvcpus != y->nvcpus)
+        return x->nvcpus > y->nvcpus;
+    return a < b;
+}
+
+#define KEEP 4   /* greedy results improved locally */
+
+static void sol_copy(const ctx *c, sol *dst, const sol *src)
+{
+    memcpy(dst->pos, src->pos, c->C * sizeof(*dst->pos));
+    dst->dist = src->dist;
+    dst->score = src->score;
+    dst->valid = src->valid;
+}
+
+static void sol_init(const ctx *c, sol *s)
+{
+    s->pos = vn_calloc(c->C + 1, sizeof(*s->pos));
+    for (size_t i = 0; i < c->C; i++)
+        s->pos[i] = NO_NODE;
+    s->valid = false;
+}
+
+/* Insert s among the KEEP best (sorted). */
+static void keep_best(const ctx *c, sol *top, const sol *s)
+{
+    size_t k = KEEP;
+    while (k > 0 && sol_better(c, s, &top[k - 1]))
+        k--;
+    if (k == KEEP)
+        return;
+    for (size_t m = KEEP - 1; m > k; m--)
+        sol_copy(c, &top[m], &top[m - 1]);
+    sol_copy(c, &top[k], s);
+}
+
+/* Branch and bound over the cells in order, from the heuristic's best:
+ * exact when it finishes within its budget of expansions (3e6 / N^2, each
+ * O(N): about 0.1 ms; hosts of up to 8 nodes with 4 cells always finish,
+ * larger ones often), else it keeps the best found.  The bound: the
+ * distance so far, plus for each cell left the least distance from a free
+ * node to the cells placed, plus the least distance between two nodes for
+ * each pair of cells left.  Identical cells take increasing nodes (swapping
+ * them changes nothing), which also keeps the lowest-ids tie-break. */
+typedef struct bb {
+    ctx *c;
+    const size_t *order;
+    size_t norder;
+    sol *best, *cur;
+    bool *busy;
+    uint64_t *acc;            /* distance from each node to the cells placed */
+    unsigned dmin;
+    long budget;
+} bb;
+
+static bool same_cell(const vn_fit_cell *a, const vn_fit_cell *b)
+{
+    return a->mem_kib == b->mem_kib && a->page_kib == b->page_kib && a->nvcpus == b->nvcpus;
+}
+
+static void bb_step(bb *b, size_t k, uint64_t partial)
+{
+    ctx *c = b->c;
+    size_t N = c->N;
+    if (b->budget-- <= 0)
+        return;
+    if (k == b->norder) {
+        sol_eval(c, b->cur);
+        b->cur->valid = true;
+        if (sol_better(c, b->cur, b->best))
+            sol_copy(c, b->best, b->cur);
+        return;
+    }
+    uint64_t left = b->norder - k, minacc = UINT64_MAX;
+    for (size_t x = 0; x < N; x++)
+        if (!b->busy[x] && b->acc[x] < minacc)
+            minacc = b->acc[x];
+    if (minacc == UINT64_MAX)
+        return;
+    if (partial + left * minacc + left * (left - 1) / 2 * b->dmin > b->best->dist)
+        return;
+    size_t i = b->order[k], from = 0;
+    if (k > 0 && same_cell(&c->req->cells[i], &c->req->cells[b->order[k - 1]]))
+        from = b->cur->pos[b->order[k - 1]] + 1;
+    for (size_t x = from; x < N; x++) {
+        if (b->busy[x] || !c->fit[i * N + x])
+            continue;
+        b->busy[x] = true;
+        b->cur->pos[i] = x;
+        uint64_t add = b->acc[x];
+        for (size_t y = 0; y < N; y++)
+            b->acc[y] += c->D[y * N + x];
+        bb_step(b, k + 1, partial + add);
+        for (size_t y = 0; y < N; y++)
+            b->acc[y] -= c->D[y * N + x];
+        b->busy[x] = false;
+        if (b->budget <= 0)
+            return;
+    }
+}
+
+static void exact(ctx *c, const size_t *order, size_t norder, sol *best, sol *cur, bool *busy,
+                  uint64_t *acc)
+{
+    bb b = {.c = c, .order = order, .norder = norder, .best = best, .cur = cur, .busy = busy,
+            .acc = acc, .dmin = UINT32_MAX, .budget = (long)(3000000 / (c->N * c->N + 1))};
+    for (size_t x = 0; x < c->N; x++)
+        for (size_t y = 0; y < c->N; y++)
+            if (x != y && c->D[x * c->N + y] < b.dmin)
+                b.dmin = c->D[x * c->N + y];
+    if (b.dmin == UINT32_MAX)
+        b.dmin = 0;
+    memcpy(busy, c->busy0, c->N * sizeof(*busy));
+    memcpy(acc, c->acc0, c->N * sizeof(*acc));
+    sol_copy(c, cur, best);
+    /* spanning cells are fixed: their pairs are in acc0 and in sol_eval */
+    bb_step(&b, 0, 0);
+}
+
+static void search(ctx *c, sol *best)
+{
+    size_t *order = vn_calloc(c->C + 1, sizeof(*order)), norder = 0;
+    for (size_t i = 0; i < c->C; i++) {
+        if (c->spans[i])
+            continue;
+        size_t p = norder++;
+        while (p > 0 && order_before(c->req, i, order[p - 1])) {
+            order[p] = order[p - 1];
+            p--;
+        }
+        order[p] = i;
+    }
+
+    bool *busy = vn_calloc(c->N + 1, sizeof(*busy));
+    uint64_t *acc = vn_calloc(c->N + 1, sizeof(*acc));
+    uint64_t *room = vn_calloc(c->N + 1, sizeof(*room));
+    sol top[KEEP], cur;
+    for (size_t k = 0; k < KEEP; k++)
+        sol_init(c, &top[k]);
+    sol_init(c, &cur);
+
+    /* The matching result competes too: greedy can fail where it does not. */
+    if (match(c, &cur)) {
+        cur.valid = true;
+        sol_eval(c, &cur);
+        keep_best(c, top, &cur);
+    }
+    for (size_t x = 0; x < c->N; x++) {
+        c->busy0[x] = c->nodes[x].used;
+        for (size_t y = 0; y < c->N; y++)
+            if (!c->nodes[y].used && c->anyfit[y])
+                c->room0[x] += c->D[x * c->N + y];
+        for (size_t j = 0; j < c->C; j++)
+            if (c->spans[j])
+                c->acc0[x] += c->span_drow[j * c->N + x];
+    }
+    if (top[0].valid && norder) {
+        for (size_t x = 0; x < c->N; x++) {
+            if (c->nodes[x].used || !c->fit[order[0] * c->N + x])
+                continue;
+            for (int roomy = 0; roomy < 2; roomy++) {
+                if (!greedy(c, order, norder, x, roomy, &cur, busy, acc, room))
+                    continue;
+                cur.valid = true;
+                sol_eval(c, &cur);
+                keep_best(c, top, &cur);
+            }
+        }
+    }
+    for (size_t k = 0; k < KEEP; k++) {
+        if (!top[k].valid)
+            continue;
+        improve(c, &top[k], busy, acc);
+        sol_eval(c, &top[k]);
+        if (sol_better(c, &top[k], best))
+            sol_copy(c, best, &top[k]);
+    }
+    if (best->valid && norder)
+        exact(c, order, norder, best, &cur, busy, acc);
+    for (size_t k = 0; k < KEEP; k++)
+        free(top[k].pos);
+    free(cur.pos);
+    free(busy);
+    free(acc);
+    free(room);
+    free(order);
+}
+
+/* ---- host CPUs and the result ----------------------------------------- */
+
+static int core_cmp_free_desc(const fcore *a, const fcore *b)
+{
+    if (a->nfree != b->nfree)
+        return a->nfree > b->nfree ? -1 : 1;
+    unsigned x = a->nfree ? a->threads[0] : 0, y = b->nfree ? b->threads[0] : 0;
+    return (x > y) - (x < y);
+}
+
+/* Take host CPUs on node n for up to `want` vCPUs; appends to out. */
+static void take_cpus(ctx *c, size_t n, unsigned want, vn_fit_cell_result *out, vn_usage *taken)
+{
+    fnode *fn = &c->nodes[n];
+    vn_thread_policy pol = c->req->policy;
+    /* cores in order: most free threads first (siblings together), then id */
+    size_t *idx = vn_calloc(fn->ncores + 1, sizeof(*idx));
+    for (size_t k = 0; k < fn->ncores; k++) {
+        size_t p = k;
+        while (p > 0 && core_cmp_free_desc(&fn->cores[idx[p - 1]], &fn->cores[k]) > 0) {
+            idx[p] = idx[p - 1];
+            p--;
+        }
+        idx[p] = k;
+    }
+    if (pol == VN_THREAD_ISOLATE) {   /* fully free cores by lowest id */
+        for (size_t a = 0; a < fn->ncores; a++)
+            for (size_t b = a + 1; b < fn->ncores; b++) {
+                const fcore *x = &fn->cores[idx[a]], *y = &fn->cores[idx[b]];
+                if (y->nfree && (!x->nfree || y->threads[0] < x->threads[0])) {
+                    size_t t = idx[a];
+                    idx[a] = idx[b];
+                    idx[b] = t;
+                }
+            }
+    }
+    for (size_t k = 0; k < fn->ncores && out->ncpus < want; k++) {
+        fcore *co = &fn->cores[idx[k]];
+        if (pol == VN_THREAD_ISOLATE) {
+            if (!co->nfree || co->nfree != co->nonline)
+                continue;
+            out->cpus[out->ncpus++] = co->threads[0];
+            for (size_t t = 0; t < co->nfree; t++)
+                vn_bitmap_set(taken->cpus, co->threads[t]);
+            co->nfree = 0;
+            continue;
+        }
+        if (pol == VN_THREAD_REQUIRE && co->nfree < 2)
+            continue;
+        size_t t = 0;
+        for (; t < co->nfree && out->ncpus < want; t++) {
+            out->cpus[out->ncpus++] = co->threads[t];
+            vn_bitmap_set(taken->cpus, co->threads[t]);
+        }
+        memmove(co->threads, co->threads + t, (co->nfree - t) * sizeof(unsigned));
+        co->nfree -= t;
+    }
+    free(idx);
+}
+
+/* Fill cell i's result on its node list (in fill order). */
+static bool fill_cell(ctx *c, size_t i, const size_t *set, size_t n, vn_fit_result *res)
+{
+    const vn_fit_cell *fc = &c->req->cells[i];
+    vn_fit_cell_result *cr = &res->cells[i];
+    uint64_t left = cell_need(fc);
+    cr->nodes = vn_calloc(n, sizeof(*cr->nodes));
+    cr->amount = vn_calloc(n, sizeof(*cr->amount));
+    cr->cpus = vn_calloc(fc->nvcpus + 1, sizeof(*cr->cpus));
+    for (size_t k = 0; k < n; k++) {
+        uint64_t fr = node_free(c, set[k], fc->page_kib);
+        uint64_t part = left < fr ? left : fr;
+        if (part == 0 && !(fc->nvcpus && cr->ncpus < fc->nvcpus))
+            continue;
+        cr->nodes[cr->nnodes] = c->nodes[set[k]].hn->id;
+        cr->amount[cr->nnodes++] = part;
+        left -= part;
+        if (part && !vn_usage_add(&res->taken, c->nodes[set[k]].hn->id, fc->page_kib, part))
+            return false;
+        if (fc->nvcpus)
+            take_cpus(c, set[k], fc->nvcpus, cr, &res->taken);
+    }
+    return left == 0 && cr->ncpus == fc->nvcpus;
+}
+
+static bool build_result(ctx *c, const sol *s, vn_fit_result *res)
+{
+    res->ncells = c->C;
+    res->cells = vn_calloc(c->C + 1, sizeof(*res->cells));
+    res->taken.cpus = vn_bitmap_new();
+    res->distance_sum = s->dist;
+    for (size_t i = 0; i < c->C; i++) {
+        size_t one = s->pos[i];
+        bool ok = c->spans[i] ? fill_cell(c, i, c->span_set[i], c->span_n[i], res)
+                              : fill_cell(c, i, &one, 1, res);
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+int vn_fit(const vn_host *host, const vn_usage *used, const vn_fit_request *req,
+           vn_fit_result *out, vn_error *err)
+{
+    *out = (vn_fit_result){0};
+    if (!host || !host->nnodes || !req->ncells) {
+        vn_error_set(err, VNUMA_ERR_INVALID, "nothing to place: %s",
+                     req->ncells ? "the host has no NUMA nodes" : "the guest has no cells");
+        return -1;
+    }
+    ctx c;
+    ctx_init(&c, host, used, req);
+    sol best;
+    sol_init(&c, &best);
+    int rc = -1;
+    bool fits = compute_fit(&c);
+    if (fits && place_spanning(&c))
+        search(&c, &best);
+    if (!best.valid) {
+        if (!c.why.len)
+            vn_buf_add(&c.why, "no placement fits");
+        vn_error_set(err, VNUMA_ERR_INVALID, "%s", c.why.s);
+    } else if (!build_result(&c, &best, out)) {
+        vn_error_set(err, VNUMA_ERR_INVALID, "internal error: the placement does not fill");
+        vn_fit_result_clear(out);
+    } else {
+        rc = 0;
+    }
+    free(best.pos);
+    ctx_clear(&c);
+    return rc;
+}
+
+void vn_fit_result_clear(vn_fit_result *r)
+{
+    for (size_t i = 0; i < r->ncells; i++) {
+        free(r->cells[i].nodes);
+        free(r->cells[i].amount);
+        free(r->cells[i].cpus);
+    }
+    free(r->cells);
+    vn_usage_clear(&r->taken);
+    *r = (vn_fit_result){0};
+}
+
+/* ---- domains ---------------------------------------------------------- */
+
+bool vn_domain_wants_auto_placement(const vn_domain *dom)
+{
+    if (!dom->ncells)
+        return false;
+    return (dom->numatune_specified && dom->numatune_placement == VN_NUMATUNE_PLACEMENT_AUTO) ||
+           dom->cpu_placement == VN_PLACEMENT_AUTO;
+}
+
+/* qemuBuildMemoryGetPagesize's choice for a cell; 0 = ordinary pages. */
+static int cell_page_kib(const vn_domain *dom, const vn_config *cfg, unsigned cell,
+                         uint64_t *out, vn_error *err)
+{
+    const vn_hugepage *master = NULL, *hp = NULL;
+    for (size_t i = 0; i < dom->nhugepages && !hp; i++) {
+        if (!dom->hugepages[i].nodemask)
+            master = &dom->hugepages[i];
+        else if (vn_bitmap_is_set(dom->hugepages[i].nodemask, cell))
+            hp = &dom->hugepages[i];
+    }
+    if (!hp)
+        hp = master;
+    *out = 0;
+    if (!hp)
+        return 0;
+    uint64_t size = hp->size_kib;
+    if (size == 0) {
+        if (!cfg || !cfg->nmounts) {
+            vn_error_set(err, VNUMA_ERR_INVALID,
+                         "cell %u uses the default huge page size: give it with --hugetlbfs", cell);
+            return -1;
+        }
+        size = cfg->mounts[0].size_kib;
+    }
+    *out = size == 4 ? 0 : size;   /* the system page size is ordinary memory */
+    return 0;
+}
+
+int vn_fit_request_from_domain(const vn_domain *dom, const vn_config *cfg, bool dedicated,
+                               vn_fit_request *req, vn_error *err)
+{
+    *req = (vn_fit_request){0};
+    if (!dom->ncells) {
+        vn_error_set(err, VNUMA_ERR_INVALID, "the domain has no guest NUMA cells");
+        return -1;
+    }
+    req->cells = vn_calloc(dom->ncells, sizeof(*req->cells));
+    req->ncells = dom->ncells;
+    for (size_t i = 0; i < dom->ncells; i++) {
+        vn_fit_cell *fc = &req->cells[i];
+        fc->id = (unsigned)i;
+        fc->mem_kib = dom->cells[i].mem_kib;
+        if (cell_page_kib(dom, cfg, (unsigned)i, &fc->page_kib, err) < 0) {
+            vn_fit_request_clear(req);
+            return -1;
+        }
+    }
+    if (dedicated)
+        for (unsigned v = 0; v < dom->maxvcpus; v++) {
+            int cell = vn_domain_vcpu_cell(dom, v);
+            req->cells[cell >= 0 ? (size_t)cell : 0].nvcpus++;
+        }
+    return 0;
+}
+
+void vn_fit_request_clear(vn_fit_request *req)
+{
+    free(req->cells);
+    *req = (vn_fit_request){0};
+}
+
+static void clear_pins(vn_domain *dom)
+{
+    for (size_t i = 0; i < dom->nvcpupins; i++)
+        vn_bitmap_free(dom->vcpupins[i].cpuset);
+    free(dom->vcpupins);
+    dom->vcpupins = NULL;
+    dom->nvcpupins = 0;
+}
+
+void vn_fit_apply_domain(vn_domain *dom, const vn_host *host, const vn_usage *used,
+                         const vn_fit_request *req, const vn_fit_result *res, bool dedicated)
+{
+    vn_bitmap *all = vn_bitmap_new();
+    vn_numatune_mode cell_mode = dom->numatune_specified && dom->numatune_mode == VN_NUMATUNE_RESTRICTIVE
+                                     ? VN_NUMATUNE_RESTRICTIVE : VN_NUMATUNE_STRICT;
+    for (size_t i = 0; i < res->ncells && i < dom->ncells; i++) {
+        vn_cell *cell = &dom->cells[req->cells[i].id];
+        vn_bitmap_free(cell->memnode_nodeset);
+        cell->memnode_nodeset = vn_bitmap_new();
+        for (size_t k = 0; k < res->cells[i].nnodes; k++)
+            vn_bitmap_set(cell->memnode_nodeset, res->cells[i].nodes[k]);
+        cell->has_memnode = true;
+        cell->memnode_mode = cell_mode;
+        vn_bitmap_union(all, cell->memnode_nodeset);
+    }
+    if (!dom->numatune_specified) {
+        dom->numatune_specified = true;
+        dom->numatune_mode = VN_NUMATUNE_STRICT;
+    }
+    dom->numatune_placement = VN_NUMATUNE_PLACEMENT_STATIC;
+    vn_bitmap_free(dom->numatune_nodeset);
+    dom->numatune_nodeset = all;
+    dom->cpu_placement = VN_PLACEMENT_STATIC;
+    vn_bitmap_free(dom->cpumask);
+    dom->cpumask = NULL;
+
+    if (dedicated) {
+        clear_pins(dom);
+        vn_bitmap_free(dom->emulatorpin);
+        dom->emulatorpin = vn_bitmap_new();
+        unsigned *next = vn_calloc(res->ncells + 1, sizeof(*next));
+        for (unsigned v = 0; v < dom->maxvcpus; v++) {
+            int cell = vn_domain_vcpu_cell(dom, v);
+            size_t ci = cell >= 0 ? (size_t)cell : 0;
+            if (ci >= res->ncells || next[ci] >= res->cells[ci].ncpus)
+                continue;
+            vn_pin *p = VN_APPEND(dom->vcpupins, dom->nvcpupins);
+            p->id = v;
+            p->cpuset = vn_bitmap_new();
+            vn_bitmap_set(p->cpuset, res->cells[ci].cpus[next[ci]++]);
+            vn_bitmap_union(dom->emulatorpin, p->cpuset);
+        }
+        free(next);
+        return;
+    }
+    vn_bitmap *cpus = vn_bitmap_new();
+    vn_bitmap_foreach(all, id) {
+        const vn_host_node *n = vn_host_find_node(host, (unsigned)id);
+        for (size_t k = 0; n && k < n->ncpus; k++)
+            if (n->cpus[k].online && !(used && used->cpus && vn_bitmap_is_set(used->cpus, n->cpus[k].id)))
+                vn_bitmap_set(cpus, n->cpus[k].id);
+    }
+    if (vn_bitmap_is_empty(cpus))
+        vn_bitmap_free(cpus);
+    else
+        dom->cpumask = cpus;
+}

@@ -1,0 +1,413 @@
+/*
+ * test_placement.c - the fitter of `vnuma plan` (placement.c): usage sums,
+ * placements reasoned by hand on synthetic hosts, each refusal's message,
+ * spanning, thread policies, determinism, speed, and the distance sum
+ * against an exhaustive search on small random hosts.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <cmocka.h>
+
+#include "host.h"
+#include "placement.h"
+
+#define GIB (1024ull * 1024)
+
+static vn_host *syn(const char *spec)
+{
+    vn_error e = {0};
+    vn_host *h = vn_host_load_synthetic(spec, &e);
+    if (!h)
+        fail_msg("synthetic host '%s': %s", spec, e.msg);
+    return h;
+}
+
+static vn_fit_request req_n(size_t n, uint64_t mem_kib, unsigned nvcpus)
+{
+    vn_fit_request r = {.cells = calloc(n, sizeof(vn_fit_cell)), .ncells = n};
+    for (size_t i = 0; i < n; i++)
+        r.cells[i] = (vn_fit_cell){.id = (unsigned)i, .mem_kib = mem_kib, .nvcpus = nvcpus};
+    return r;
+}
+
+static void test_usage(void **state)
+{
+    (void)state;
+    vn_usage u = {0}, v = {0};
+    assert_true(vn_usage_add(&u, 3, 0, 100));
+    assert_true(vn_usage_add(&u, 1, 2048, 5));
+    assert_true(vn_usage_add(&u, 3, 0, 50));
+    assert_int_equal(vn_usage_get(&u, 3, 0), 150);
+    assert_int_equal(vn_usage_get(&u, 1, 2048), 5);
+    assert_int_equal(vn_usage_get(&u, 1, 0), 0);
+    assert_int_equal(u.takes[0].node, 1);   /* sorted */
+    assert_true(vn_usage_add(&v, 3, 0, UINT64_MAX - 100));
+    assert_true(vn_usage_merge(&v, &u) == false);   /* overflow reported */
+    vn_usage_clear(&u);
+    vn_usage_clear(&v);
+}
+
+/* Two packages of 4 nodes (distance 12 inside, 21 across): 2 cells go to
+ * nodes 0 and 1 of package 0: distance 12. */
+static void test_same_package(void **state)
+{
+    (void)state;
+    vn_host *h = syn("package:2 numa:4 core:4 pu:2 mem=16G");
+    vn_fit_request r = req_n(2, 4 * GIB, 0);
+    vn_fit_result res;
+    vn_error e = {0};
+    assert_int_equal(vn_fit(h, NULL, &r, &res, &e), 0);
+    assert_int_equal(res.cells[0].nodes[0], 0);
+    assert_int_equal(res.cells[1].nodes[0], 1);
+    assert_int_equal(res.distance_sum, 12);
+    assert_int_equal(vn_usage_get(&res.taken, 0, 0), 4 * GIB);
+    vn_fit_result_clear(&res);
+    free(r.cells);
+    vn_host_free(h);
+}
+
+/* pack: the fullest node that fits; spread: the emptiest. */
+static void test_strategies(void **state)
+{
+    (void)state;
+    vn_host *h = syn("numa:4 core:2 mem=16G");   /* one package: distances all 12 */
+    vn_usage used = {0};
+    assert_true(vn_usage_add(&used, 2, 0, 10 * GIB));   /* node 2: 6 GiB free */
+    assert_true(vn_usage_add(&used, 1, 0, 2 * GIB));    /* node 1: 14 GiB free */
+    vn_fit_request r = req_n(1, 4 * GIB, 0);
+    vn_fit_result res;
+    vn_error e = {0};
+    r.strategy = VN_FIT_PACK;
+    assert_int_equal(vn_fit(h, &used, &r, &res, &e), 0);
+    assert_int_equal(res.cells[0].nodes[0], 2);
+    vn_fit_result_clear(&res);
+    r.strategy = VN_FIT_SPREAD;
+    assert_int_equal(vn_fit(h, &used, &r, &res, &e), 0);
+    assert_int_equal(res.cells[0].nodes[0], 0);   /* 0 and 3 both 16 GiB: lowest id */
+    vn_fit_result_clear(&res);
+    free(r.cells);
+    vn_usage_clear(&used);
+    vn_host_free(h);
+}
+
+static void test_refusals(void **state)
+{
+    (void)state;
+    vn_host *h = syn("numa:2 core:2 mem=8G");
+    vn_usage used = {0};
+    assert_true(vn_usage_add(&used, 0, 0, 2 * GIB));
+    assert_true(vn_usage_add(&used, 1, 0, 3 * GIB));
+    vn_fit_request r = req_n(2, 7 * GIB, 0);
+    r.cells[1].mem_kib = 1 * GIB;
+    vn_fit_result res;
+    vn_error e = {0};
+    assert_int_equal(vn_fit(h, &used, &r, &res, &e), -1);
+    assert_int_equal(e.code, VNUMA_ERR_INVALID);
+    assert_string_equal(e.msg, "cell 0: needs 7168 MiB, the largest free node has 6144 MiB");
+
+    /* CPUs: 2 per node, a cell asks 3 on a node that has 2 (and is not larger
+     * than the node? it is: 3 > 2 CPUs, so it spans; ask isolate on a busy
+     * node instead) */
+    vn_error e2 = {0};
+    vn_fit_request r2 = req_n(1, GIB, 2);
+    vn_usage u2 = {0};
+    u2.cpus = vn_bitmap_new();
+    vn_bitmap_set(u2.cpus, 0);
+    vn_bitmap_set(u2.cpus, 2);
+    assert_int_equal(vn_fit(h, &u2, &r2, &res, &e2), -1);
+    assert_string_equal(e2.msg, "cell 0: needs 2 dedicated host CPUs (thread policy prefer), "
+                                "the most free on a node is 1");
+
+    /* require on a host without SMT */
+    vn_error e3 = {0};
+    r2.policy = VN_THREAD_REQUIRE;
+    assert_int_equal(vn_fit(h, NULL, &r2, &res, &e3), -1);
+    assert_string_equal(e3.msg, "cell 0: thread policy require needs SMT siblings, the host has none");
+    free(r.cells);
+    free(r2.cells);
+    vn_usage_clear(&used);
+    vn_usage_clear(&u2);
+    vn_host_free(h);
+}
+
+/* Three cells, two nodes can hold them: Hall's condition names them. */
+static void test_distinct_refusal(void **state)
+{
+    (void)state;
+    vn_host *h = syn("numa:4 core:1 mem=8G");
+    vn_usage used = {0};
+    assert_true(vn_usage_add(&used, 1, 0, 6 * GIB));
+    assert_true(vn_usage_add(&used, 2, 0, 6 * GIB));
+    vn_fit_request r = req_n(3, 4 * GIB, 0);
+    vn_fit_result res;
+    vn_error e = {0};
+    assert_int_equal(vn_fit(h, &used, &r, &res, &e), -1);
+    assert_string_equal(e.msg, "cells 0-2 need 3 distinct host nodes, only 2 can hold them: 0,3");
+    free(r.cells);
+    vn_usage_clear(&used);
+    vn_host_free(h);
+}
+
+/* A cell needing a node only one other cell could use: the greedy's first
+ * choice for the big cell must not steal it (the matching guarantees it). */
+static void test_matching(void **state)
+{
+    (void)state;
+    vn_host *h = syn("numa:2 core:2 mem=16G");
+    vn_usage used = {0};
+    used.cpus = vn_bitmap_new();
+    vn_bitmap_set(used.cpus, 2);
+    vn_bitmap_set(used.cpus, 3);    /* node 1 has no free CPU */
+    vn_fit_request r = req_n(2, 2 * GIB, 0);
+    r.cells[0].mem_kib = 10 * GIB;  /* big, no vCPUs: fits both */
+    r.cells[1].nvcpus = 1;          /* small, 1 vCPU: node 0 only */
+    vn_fit_result res;
+    vn_error e = {0};
+    assert_int_equal(vn_fit(h, &used, &r, &res, &e), 0);
+    assert_int_equal(res.cells[0].nodes[0], 1);
+    assert_int_equal(res.cells[1].nodes[0], 0);
+    assert_int_equal(res.cells[1].cpus[0], 0);
+    vn_fit_result_clear(&res);
+    free(r.cells);
+    vn_usage_clear(&used);
+    vn_host_free(h);
+}
+
+/* 24 GiB on 16 GiB nodes: spans two nodes of one package (distance 12 to
+ * its partner beats 21), 16 + 8 GiB. */
+static void test_span(void **state)
+{
+    (void)state;
+    vn_host *h = syn("package:2 numa:2 core:2 mem=16G");
+    vn_fit_request r = req_n(1, 24 * GIB, 0);
+    vn_fit_result res;
+    vn_error e = {0};
+    assert_int_equal(vn_fit(h, NULL, &r, &res, &e), 0);
+    assert_int_equal(res.cells[0].nnodes, 2);
+    assert_int_equal(res.cells[0].nodes[0], 0);
+    assert_int_equal(res.cells[0].nodes[1], 1);
+    assert_int_equal(res.cells[0].amount[0], 16 * GIB);
+    assert_int_equal(res.cells[0].amount[1], 8 * GIB);
+    vn_fit_result_clear(&res);
+    free(r.cells);
+    vn_host_free(h);
+}
+
+/* Thread policies on 2 cores x 2 threads per node (PUs 0-3 on node 0). */
+static void test_thread_policies(void **state)
+{
+    (void)state;
+    vn_host *h = syn("numa:2 core:2 pu:2 mem=16G");
+    vn_fit_request r = req_n(1, GIB, 2);
+    vn_fit_result res;
+    vn_error e = {0};
+    /* prefer: both siblings of core 0 */
+    assert_int_equal(vn_fit(h, NULL, &r, &res, &e), 0);
+    assert_int_equal(res.cells[0].cpus[0], 0);
+    assert_int_equal(res.cells[0].cpus[1], 1);
+    vn_fit_result_clear(&res);
+    /* isolate: one thread of each core, the siblings reserved */
+    r.policy = VN_THREAD_ISOLATE;
+    assert_int_equal(vn_fit(h, NULL, &r, &res, &e), 0);
+    assert_int_equal(res.cells[0].cpus[0], 0);
+    assert_int_equal(res.cells[0].cpus[1], 2);
+    assert_int_equal(vn_bitmap_count(res.taken.cpus), 4);
+    vn_fit_result_clear(&res);
+    /* require with CPU 1 taken: core 0 has one free thread, so core 1 */
+    vn_usage used = {0};
+    used.cpus = vn_bitmap_new();
+    vn_bitmap_set(used.cpus, 1);
+    r.policy = VN_THREAD_REQUIRE;
+    assert_int_equal(vn_fit(h, &used, &r, &res, &e), 0);
+    assert_int_equal(res.cells[0].nodes[0], 0);
+    assert_int_equal(res.cells[0].cpus[0], 2);
+    assert_int_equal(res.cells[0].cpus[1], 3);
+    vn_fit_result_clear(&res);
+    vn_usage_clear(&used);
+    free(r.cells);
+    vn_host_free(h);
+}
+
+/* Huge pages: the node's free pool of the size, not its memory. */
+static void test_hugepages(void **state)
+{
+    (void)state;
+    vn_host *h = syn("numa:2 core:2 mem=16G pages=2M:512,2048");
+    vn_fit_request r = req_n(1, 2 * GIB, 0);
+    r.cells[0].page_kib = 2048;   /* 1024 pages: only node 1 has them */
+    vn_fit_result res;
+    vn_error e = {0};
+    assert_int_equal(vn_fit(h, NULL, &r, &res, &e), 0);
+    assert_int_equal(res.cells[0].nodes[0], 1);
+    assert_int_equal(res.cells[0].amount[0], 1024);
+    assert_int_equal(vn_usage_get(&res.taken, 1, 2048), 1024);
+    vn_fit_result_clear(&res);
+    vn_usage used = {0};
+    assert_true(vn_usage_add(&used, 1, 2048, 1500));
+    assert_int_equal(vn_fit(h, &used, &r, &res, &e), -1);
+    assert_string_equal(e.msg, "cell 0: needs 1024 huge pages of 2048 KiB, the most free on a node is 548");
+    vn_usage_clear(&used);
+    free(r.cells);
+    vn_host_free(h);
+}
+
+/* ---- against an exhaustive search -------------------------------------- */
+
+static unsigned lcg(unsigned *s)
+{
+    *s = *s * 1103515245u + 12345u;
+    return (*s >> 16) & 0x7fff;
+}
+
+static vn_host *random_host(unsigned *seed, size_t n)
+{
+    vn_host *h = vn_host_new();
+    h->nnodes = n;
+    h->nodes = calloc(n, sizeof(vn_host_node));
+    for (size_t i = 0; i < n; i++) {
+        vn_host_node *nd = &h->nodes[i];
+        nd->id = (unsigned)i;
+        nd->mem_kib = nd->free_kib = (4 + lcg(seed) % 8) * GIB;
+        nd->distance_ids = calloc(n, sizeof(unsigned));
+        nd->distances = calloc(n, sizeof(unsigned));
+        nd->ndistances = n;
+    }
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i; j < n; j++) {
+            unsigned d = i == j ? 10 : 11 + lcg(seed) % 30;
+            h->nodes[i].distance_ids[j] = (unsigned)j;
+            h->nodes[i].distances[j] = d;
+            h->nodes[j].distance_ids[i] = (unsigned)i;
+            h->nodes[j].distances[i] = d;
+        }
+    return h;
+}
+
+static uint64_t best_dist;
+
+static void brute(const vn_host *h, const vn_fit_request *r, size_t k, unsigned *pos, bool *used)
+{
+    if (k == r->ncells) {
+        uint64_t d = 0;
+        for (size_t i = 0; i < k; i++)
+            for (size_t j = i + 1; j < k; j++)
+                d += vn_host_distance(h, pos[i], pos[j]);
+        if (d < best_dist)
+            best_dist = d;
+        return;
+    }
+    for (size_t x = 0; x < h->nnodes; x++) {
+        if (used[x] || h->nodes[x].free_kib < r->cells[k].mem_kib)
+            continue;
+        used[x] = true;
+        pos[k] = (unsigned)x;
+        brute(h, r, k + 1, pos, used);
+        used[x] = false;
+    }
+}
+
+static void test_vs_exhaustive(void **state)
+{
+    (void)state;
+    unsigned seed = 42, worse = 0, runs = 0;
+    for (int t = 0; t < 300; t++) {
+        size_t n = 3 + lcg(&seed) % 6, c = 1 + lcg(&seed) % 4;
+        if (c > n)
+            c = n;
+        vn_host *h = random_host(&seed, n);
+        vn_fit_request r = req_n(c, 0, 0);
+        for (size_t i = 0; i < c; i++)
+            r.cells[i].mem_kib = (1 + lcg(&seed) % 8) * GIB;
+        unsigned pos[8];
+        bool used[8] = {false};
+        best_dist = UINT64_MAX;
+        brute(h, &r, 0, pos, used);
+        vn_fit_result res;
+        vn_error e = {0};
+        int rc = vn_fit(h, NULL, &r, &res, &e);
+        if (best_dist == UINT64_MAX) {
+            /* nothing fits on distinct nodes: the fitter refuses (or spans a
+             * cell larger than every node) */
+            if (rc == 0)
+                vn_fit_result_clear(&res);
+        } else {
+            assert_int_equal(rc, 0);
+            bool spans = false;
+            for (size_t i = 0; i < c; i++)
+                spans |= res.cells[i].nnodes > 1;
+            if (!spans) {
+                runs++;
+                assert_true(res.distance_sum >= best_dist);
+                worse += res.distance_sum > best_dist;
+            }
+            vn_fit_result_clear(&res);
+        }
+        free(r.cells);
+        vn_host_free(h);
+    }
+    /* up to 8 nodes and 4 cells the branch and bound finishes: exact */
+    print_message("vs exhaustive: %u of %u placements above the optimum\n", worse, runs);
+    assert_true(runs > 100);
+    assert_int_equal(worse, 0);
+}
+
+/* 16 cells with dedicated vCPUs on 64 nodes: deterministic and fast. */
+static void test_speed_and_determinism(void **state)
+{
+    (void)state;
+    vn_host *h = syn("package:8 numa:8 core:4 pu:2 mem=16G");
+    vn_fit_request r = req_n(16, 4 * GIB, 2);
+    vn_fit_result a, b;
+    vn_error e = {0};
+    assert_int_equal(vn_fit(h, NULL, &r, &a, &e), 0);
+    enum { REPS = 51 };
+    double t[REPS];
+    for (int i = 0; i < REPS; i++) {
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        assert_int_equal(vn_fit(h, NULL, &r, &b, &e), 0);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        t[i] = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+        for (size_t c = 0; c < 16; c++) {
+            assert_int_equal(a.cells[c].nodes[0], b.cells[c].nodes[0]);
+            assert_int_equal(a.cells[c].cpus[1], b.cells[c].cpus[1]);
+        }
+        vn_fit_result_clear(&b);
+    }
+    for (int i = 1; i < REPS; i++)   /* insertion sort: the median */
+        for (int j = i; j > 0 && t[j - 1] > t[j]; j--) {
+            double x = t[j];
+            t[j] = t[j - 1];
+            t[j - 1] = x;
+        }
+    double ms = t[REPS / 2];
+    print_message("16 cells on 64 nodes: %.3f ms a placement (median)\n", ms);
+    assert_int_equal(a.distance_sum, 2016);   /* two whole packages: see tests/plan/cases/README */
+    assert_true(ms < 20.0);                    /* generous: sanitizer builds; bench/ has the figure */
+    vn_fit_result_clear(&a);
+    free(r.cells);
+    vn_host_free(h);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_usage),
+        cmocka_unit_test(test_same_package),
+        cmocka_unit_test(test_strategies),
+        cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_distinct_refusal),
+        cmocka_unit_test(test_matching),
+        cmocka_unit_test(test_span),
+        cmocka_unit_test(test_thread_policies),
+        cmocka_unit_test(test_hugepages),
+        cmocka_unit_test(test_vs_exhaustive),
+        cmocka_unit_test(test_speed_and_determinism),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
