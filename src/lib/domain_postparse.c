@@ -80,6 +80,15 @@ static int qemu_vcpus_postparse(const vn_domain *dom, vn_error *err)
     return 0;
 }
 
+/* A <vnuma> domain gets its guest cells when it is expanded on a host
+ * (vnuma_expand.c), and the expanded document is parsed and checked again
+ * with every rule below.  Until then, rules that count guest cells
+ * (hot-plug, memory device target nodes, huge page node sets) wait. */
+static bool cells_pending(const vn_domain *dom)
+{
+    return dom->vnuma.present && dom->ncells == 0;
+}
+
 /* qemuDomainDefNumaCPUsRectify: vCPUs in no cell go to cell 0. */
 static void qemu_numa_cpus_rectify(vn_domain *dom)
 {
@@ -171,7 +180,7 @@ static int memory_postparse(vn_domain *dom, vn_error *err)
  * naming node 0 only is dropped (libvirt looks for a bit after 0). */
 static void memtune_postparse(vn_domain *dom)
 {
-    if (dom->ncells)
+    if (dom->ncells || cells_pending(dom))
         return;
     for (size_t i = 0; i < dom->nhugepages; i++) {
         vn_hugepage *hp = &dom->hugepages[i];
@@ -336,7 +345,7 @@ static int validate_memory_hotplug(const vn_domain *dom, vn_error *err)
         }
         return 0;
     }
-    if (!is_ppc64(dom) && !dom->ncells) {
+    if (!is_ppc64(dom) && !dom->ncells && !cells_pending(dom)) {
         vn_error_set(err, VNUMA_ERR_INVALID,
                      E_UNSUP "At least one numa node has to be configured when enabling memory hotplug");
         return -1;
@@ -500,7 +509,7 @@ static int validate_virtio_mem(const vn_memdev *m, vn_error *err)
 static int validate_memdev(const vn_domain *dom, const vn_memdev *m, vn_error *err)
 {
     const char *model = vn_memory_model_to_string(m->model);
-    if (m->target_node != -1) {
+    if (m->target_node != -1 && !cells_pending(dom)) {
         if (!dom->ncells) {
             vn_error_set(err, VNUMA_ERR_INVALID,
                          "can't add memory backend as guest has no NUMA nodes configured");
@@ -587,7 +596,7 @@ static int validate_hugepages(const vn_domain *dom, vn_error *err)
                 return -1;
             }
         }
-        if (!a->nodemask)
+        if (!a->nodemask || cells_pending(dom))
             continue;
         int next = vn_bitmap_next(a->nodemask, pos);
         if (next >= 0) {

@@ -131,5 +131,16 @@ if [ -n "$fixtures" ] && [ -f "$fx" ] && tar -xjf "$fx" -C "$tmp" 2>/dev/null; t
 else
     echo "no fixtures in '$fixtures': the recorded 64-node host skipped"
 fi
+# <hugepages/> without a size: the default size is the first --hugetlbfs
+# mount's.  4 GiB = 2048 pages of 2M (only node 3 has 2048 free) or 4 of 1G
+# (only node 2 has 4 free).
+dflt() {
+    "$vnuma" argv --host "synthetic:numa:4 core:2 mem=16G pages=1G:8 freepages=1G:1,2,4,0 pages=2M:4096 freepages=2M:0,0,0,2048" \
+        "$@" "$here/auto-hugepages-default.xml" 2>"$err"
+}
+if dflt --hugetlbfs /dev/hugepages2M=2M --hugetlbfs /dev/hugepages1G=1G | grep -qF '"host-nodes":[3],'; then
+    pass=$((pass + 1)); else echo "FAIL: default 2M pages: $(cat "$err")"; failn=$((failn + 1)); fi
+if dflt --hugetlbfs /dev/hugepages1G=1G --hugetlbfs /dev/hugepages2M=2M | grep -qF '"host-nodes":[2],'; then
+    pass=$((pass + 1)); else echo "FAIL: default 1G pages: $(cat "$err")"; failn=$((failn + 1)); fi
 echo "$pass passed, $failn failed"
 [ "$failn" -eq 0 ]

@@ -315,8 +315,8 @@ static void test_vs_exhaustive(void **state)
 {
     (void)state;
     unsigned seed = 42, worse = 0, runs = 0;
-    for (int t = 0; t < 300; t++) {
-        size_t n = 3 + lcg(&seed) % 6, c = 1 + lcg(&seed) % 4;
+    for (int t = 0; t < 1000; t++) {
+        size_t n = 3 + lcg(&seed) % 6, c = 1 + lcg(&seed) % 6;
         if (c > n)
             c = n;
         vn_host *h = random_host(&seed, n);
@@ -350,9 +350,10 @@ static void test_vs_exhaustive(void **state)
         free(r.cells);
         vn_host_free(h);
     }
-    /* up to 8 nodes and 4 cells the branch and bound finishes: exact */
+    /* up to 8 nodes and 6 cells the branch and bound finishes: exact (without
+     * it, greedy and local improvement alone miss the optimum in ~1%) */
     print_message("vs exhaustive: %u of %u placements above the optimum\n", worse, runs);
-    assert_true(runs > 100);
+    assert_true(runs > 500);
     assert_int_equal(worse, 0);
 }
 
