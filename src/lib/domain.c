@@ -82,3 +82,22 @@ int vn_domain_vcpu_cell(const vn_domain *dom, unsigned vcpu)
             return (int)i;
     return -1;
 }
+
+const vn_hugepage *vn_domain_hugepage_for_node(const vn_domain *dom, int node,
+                                               bool *by_nodeset)
+{
+    const vn_hugepage *master = NULL;
+    *by_nodeset = false;
+    for (size_t i = 0; i < dom->nhugepages; i++) {
+        const vn_hugepage *hp = &dom->hugepages[i];
+        if (!hp->nodemask) {
+            master = hp;
+            continue;
+        }
+        if (node >= 0 && vn_bitmap_is_set(hp->nodemask, (unsigned)node)) {
+            *by_nodeset = true;
+            return hp;
+        }
+    }
+    return master;
+}

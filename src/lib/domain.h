@@ -226,6 +226,12 @@ int vn_domain_validate_start(vn_domain *dom, const struct vn_host *host,
 uint64_t vn_domain_memory_initial_kib(const vn_domain *dom);
 /* Sum of the cells' memory. */
 uint64_t vn_domain_cells_memory_kib(const vn_domain *dom);
+/* The <hugepages><page> that backs guest cell `node` (-1: no cell), as
+ * qemuBuildMemoryGetPagesize picks it: the page whose nodeset names the
+ * cell (*by_nodeset = true), else the page without a nodeset (the default
+ * size), else NULL. */
+const vn_hugepage *vn_domain_hugepage_for_node(const vn_domain *dom, int node,
+                                               bool *by_nodeset);
 /* The cell a vCPU belongs to, or -1. */
 int vn_domain_vcpu_cell(const vn_domain *dom, unsigned vcpu);
 

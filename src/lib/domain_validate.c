@@ -332,21 +332,8 @@ static int backend_pagesize(start_ctx *c, const backend *b, uint64_t *pagesize, 
     bool huge = size != 0;
 
     if (size == 0) {
-        const vn_hugepage *master = NULL, *hp = NULL;
-        size_t i;
-        for (i = 0; i < d->nhugepages; i++) {
-            hp = &d->hugepages[i];
-            if (!hp->nodemask) {
-                master = hp;
-                continue;
-            }
-            if (b->target_node < 0)
-                continue;
-            if (vn_bitmap_is_set(hp->nodemask, (unsigned)b->target_node))
-                break;
-        }
-        if (i == d->nhugepages)
-            hp = master;
+        bool by_nodeset;
+        const vn_hugepage *hp = vn_domain_hugepage_for_node(d, b->target_node, &by_nodeset);
         if (hp) {
             size = hp->size_kib;
             huge = true;

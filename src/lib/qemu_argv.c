@@ -387,23 +387,10 @@ static int get_pagesize(const ctx *c, const memview *m, pageinfo *pi)
     bool need = pagesize != 0, use = pagesize != 0, prealloc = false;
 
     if (pagesize == 0) {
-        const vn_hugepage *master = NULL, *hp = NULL;
-        size_t i;
-        for (i = 0; i < d->nhugepages; i++) {
-            hp = &d->hugepages[i];
-            if (!hp->nodemask) {
-                master = hp;
-                continue;
-            }
-            if (m->target_node < 0)
-                continue;
-            if (vn_bitmap_is_set(hp->nodemask, (unsigned)m->target_node)) {
-                need = true;
-                break;
-            }
-        }
-        if (i == d->nhugepages)
-            hp = master;
+        bool by_nodeset;
+        const vn_hugepage *hp = vn_domain_hugepage_for_node(d, m->target_node, &by_nodeset);
+        if (by_nodeset)
+            need = true;
         if (hp) {
             pagesize = hp->size_kib;
             use = true;
