@@ -9,7 +9,10 @@ pkg0 = nodes 1-3 (package 0 keeps one free node: a first fit in node order
 starts there and pays 21 to reach the next package).  Guests:
 1 to 16 cells of 4 GiB with 2 dedicated vCPUs (thread policy prefer).
 bench/fit_bench.c builds the same host for vnuma (in process, linked
-against libvnuma_internal); here Nova's objects are built to match.
+against libvnuma_internal); here Nova's objects are built to match.  As
+Nova's host topology object is built once, vnuma's host is prepared once
+(vn_fit_host_new) and 'vnuma ms' times vn_fit_prepared; 'prep ms' is the
+time of vn_fit with the preparation included (what one `vnuma plan` pays).
 
 Nova (Debian's python3-nova: `apt-get install python3-nova`; it runs under
 /usr/bin/python3) is called in a forked child per case (the best of up to 5 calls: the first
@@ -89,10 +92,10 @@ def run_nova(nnodes, ncells, pattern, timeout):
 def run_vnuma(exe, nnodes, ncells, reps, pattern):
     out = subprocess.run([exe, str(nnodes), str(ncells), str(reps), pattern], check=True,
                          capture_output=True, text=True).stdout.split()
-    med_us = float(out[3])
+    med_us, prep_us = float(out[3]), float(out[6])
     if out[4] == "none":
-        return med_us, None, None
-    return med_us, int(out[4]), [int(x) for x in out[5].split(",")]
+        return med_us, prep_us, None, None
+    return med_us, prep_us, int(out[4]), [int(x) for x in out[5].split(",")]
 
 
 def main():
@@ -119,14 +122,15 @@ def main():
     print("#       busy nodes (14 GiB and a core taken): mod4 = id % 4 == 1, pkg0 = 1-3")
     print("# guest: C cells of 4 GiB, 2 dedicated vCPUs each (thread policy prefer)")
     print(f"{'busy':>4} {'nodes':>5} {'cells':>5} {'nova ms':>10} {'vnuma ms':>9} {'ratio':>8} "
-          f"{'nova dist':>9} {'vnuma dist':>10}")
+          f"{'nova dist':>9} {'vnuma dist':>10} {'prep ms':>8}")
     for pattern, n, c in ((p, n, c) for p in a.busy.split(",") for n in NODES for c in CELLS):
         if c > n:
             continue
-        v_us, v_dist, _ = run_vnuma(a.fit_bench, n, c, a.reps, pattern)
+        v_us, p_us, v_dist, _ = run_vnuma(a.fit_bench, n, c, a.reps, pattern)
         vd = "no fit" if v_dist is None else str(v_dist)
         if not nova_ok:
-            print(f"{pattern:>4} {n:>5} {c:>5} {'-':>10} {v_us / 1e3:>9.3f} {'-':>8} {'-':>9} {vd:>10}")
+            print(f"{pattern:>4} {n:>5} {c:>5} {'-':>10} {v_us / 1e3:>9.4f} {'-':>8} {'-':>9} {vd:>10} "
+                  f"{p_us / 1e3:>8.3f}")
             continue
         r = run_nova(n, c, pattern, a.timeout)
         if r is None:
@@ -135,8 +139,8 @@ def main():
             nt = f"{r[0] * 1e3:.3f}"
             ratio = f"{r[0] * 1e6 / v_us:.0f}"
             nd = "no fit" if r[1] is None else str(dist_sum(r[1]))
-        print(f"{pattern:>4} {n:>5} {c:>5} {nt:>10} {v_us / 1e3:>9.3f} {ratio:>8} {nd:>9} {vd:>10}",
-              flush=True)
+        print(f"{pattern:>4} {n:>5} {c:>5} {nt:>10} {v_us / 1e3:>9.4f} {ratio:>8} {nd:>9} {vd:>10} "
+              f"{p_us / 1e3:>8.3f}", flush=True)
 
 
 if __name__ == "__main__":

@@ -17,10 +17,11 @@
 #include <string.h>
 
 #include "advisor.h"
+#include "cli_common.h"
 #include "host.h"
 #include "units.h"
 
-enum { ADV_EXIT_OK = 0, ADV_EXIT_NOFIT = 1, ADV_EXIT_USAGE = 2, ADV_EXIT_HOST = 3 };
+enum { ADV_EXIT_NOFIT = VN_EXIT_INVALID };   /* the request does not fit */
 enum { OPT_HOST = 256, OPT_HUGEPAGES, OPT_EXPLAIN };
 
 static const char usage_advise[] =
@@ -50,23 +51,6 @@ static const char usage_advise[] =
     "\n"
     "exit status: 0 advice printed, 1 the request does not fit, 2 usage,\n"
     "3 the host cannot be read\n";
-
-static int adv_usage_error(const char *msg)
-{
-    fprintf(stderr, "vnuma advise: %s\nTry 'vnuma advise --help'.\n", msg);
-    return ADV_EXIT_USAGE;
-}
-
-static vn_host *advise_host_load(const char *src, vn_error *e)
-{
-    if (!src || !*src)
-        return vn_host_load_sysfs("/", e);
-    if (!strncmp(src, "sysfs:", 6))
-        return vn_host_load_sysfs(src + 6, e);
-    if (!strncmp(src, "synthetic:", 10))
-        return vn_host_load_synthetic(src + 10, e);
-    return vn_host_load_caps_file(src, e);
-}
 
 /* "NCPUS[:MB]", decimal, NCPUS >= 1. */
 static bool parse_what(const char *s, vn_advice_request *r)
@@ -103,15 +87,15 @@ static bool parse_pagesize(const char *s, uint64_t *kib)
 static int run_advice(const char *src, const vn_advice_request *req, bool explain)
 {
     vn_error e = {0};
-    vn_host *h = advise_host_load(src, &e);
+    vn_host *h = vn_cli_load_host(src, true, &e);
     if (!h) {
-        fprintf(stderr, "error: %s\n", e.msg);
-        return ADV_EXIT_HOST;
+        vn_cli_report(&e);
+        return VN_EXIT_HOST;
     }
     if (!h->nnodes) {
         fprintf(stderr, "error: the host has no NUMA nodes\n");
         vn_host_free(h);
-        return ADV_EXIT_HOST;
+        return VN_EXIT_HOST;
     }
     vn_buf ex = {0};
     vn_advice a;
@@ -121,8 +105,8 @@ static int run_advice(const char *src, const vn_advice_request *req, bool explai
     vn_buf_free(&ex);
     vn_host_free(h);
     if (r < 0) {
-        fprintf(stderr, "error: %s\n", e.msg);
-        return e.code == VNUMA_ERR_HOST ? ADV_EXIT_NOFIT : ADV_EXIT_USAGE;
+        vn_cli_report(&e);
+        return e.code == VNUMA_ERR_HOST ? ADV_EXIT_NOFIT : VN_EXIT_USAGE;
     }
     VN_AUTOFREE char *nodes = vn_bitmap_format(a.nodes);
     if (explain) {
@@ -131,7 +115,7 @@ static int run_advice(const char *src, const vn_advice_request *req, bool explai
     }
     printf("%s\n", nodes);
     vn_advice_clear(&a);
-    return ADV_EXIT_OK;
+    return VN_EXIT_OK;
 }
 
 int vn_cmd_advise(int argc, char **argv)
@@ -156,29 +140,29 @@ int vn_cmd_advise(int argc, char **argv)
             break;
         case 'w':
             if (!parse_what(optarg, &req))
-                return adv_usage_error("-w takes NCPUS[:MB]: NCPUS >= 1, MB in MiB");
+                return vn_cli_usage_error("advise", "-w takes NCPUS[:MB]: NCPUS >= 1, MB in MiB");
             have_what = true;
             break;
         case OPT_HUGEPAGES:
             if (!parse_pagesize(optarg, &req.pagesize_kib))
-                return adv_usage_error("--hugepages takes a page size above 4K, a power of "
-                                       "two (2M, 1G, 2048K)");
+                return vn_cli_usage_error("advise", "--hugepages takes a page size above 4K, "
+                                          "a power of two (2M, 1G, 2048K)");
             break;
         case OPT_EXPLAIN:
             explain = true;
             break;
         case 'h':
             fputs(usage_advise, stdout);
-            return ADV_EXIT_OK;
+            return VN_EXIT_OK;
         default:
-            return adv_usage_error("invalid option");
+            return vn_cli_usage_error("advise", "invalid option");
         }
     }
     if (optind < argc)
-        return adv_usage_error("unexpected argument");
+        return vn_cli_usage_error("advise", "unexpected argument");
     if (!have_what)
-        return adv_usage_error("-w NCPUS[:MB] is required");
+        return vn_cli_usage_error("advise", "-w NCPUS[:MB] is required");
     if (src && !strcmp(src, "none"))
-        return adv_usage_error("advice needs a host");
+        return vn_cli_usage_error("advise", "advice needs a host");
     return run_advice(src, &req, explain);
 }

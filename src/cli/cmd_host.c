@@ -15,11 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_common.h"
 #include "host.h"
 #include "host_format.h"
 #include "svg.h"
 
-enum { HOST_EXIT_OK = 0, HOST_EXIT_USAGE = 2, HOST_EXIT_HOST = 3 };
 enum { OPT_HOST = 256, OPT_FORMAT };
 typedef enum { FMT_TEXT, FMT_CAPS, FMT_JSON, FMT_SVG } host_fmt;
 
@@ -44,27 +44,6 @@ static const char usage_host[] =
     "                          packages, nodes, cores, PUs, memory and distances\n"
     "\n"
     "exit status: 0 ok, 2 usage, 3 the host cannot be read\n";
-
-static int host_usage_error(const char *msg)
-{
-    fprintf(stderr, "vnuma host: %s\nTry 'vnuma host --help'.\n", msg);
-    return HOST_EXIT_USAGE;
-}
-
-static vn_host *host_load(const char *src, vn_error *e)
-{
-    if (!src || !*src)
-        return vn_host_load_sysfs("/", e);
-    if (!strcmp(src, "none")) {
-        vn_error_set(e, VNUMA_ERR_HOST, "no host");
-        return NULL;
-    }
-    if (!strncmp(src, "sysfs:", 6))
-        return vn_host_load_sysfs(src + 6, e);
-    if (!strncmp(src, "synthetic:", 10))
-        return vn_host_load_synthetic(src + 10, e);
-    return vn_host_load_caps_file(src, e);
-}
 
 int vn_cmd_host(int argc, char **argv)
 {
@@ -93,22 +72,22 @@ int vn_cmd_host(int argc, char **argv)
             else if (!strcmp(optarg, "svg"))
                 fmt = FMT_SVG;
             else
-                return host_usage_error("--format takes text, caps, json or svg");
+                return vn_cli_usage_error("host", "--format takes text, caps, json or svg");
             break;
         case 'h':
             fputs(usage_host, stdout);
-            return HOST_EXIT_OK;
+            return VN_EXIT_OK;
         default:
-            return host_usage_error("invalid option");
+            return vn_cli_usage_error("host", "invalid option");
         }
     }
     if (optind < argc)
-        return host_usage_error("unexpected argument");
+        return vn_cli_usage_error("host", "unexpected argument");
     vn_error e = {0};
-    vn_host *h = host_load(src, &e);
+    vn_host *h = vn_cli_load_host(src, true, &e);
     if (!h) {
-        fprintf(stderr, "error: %s\n", e.msg);
-        return HOST_EXIT_HOST;
+        vn_cli_report(&e);
+        return VN_EXIT_HOST;
     }
     char *s = fmt == FMT_CAPS ? vn_host_format_caps(h)
               : fmt == FMT_SVG ? vn_svg_host(h, NULL)
@@ -116,5 +95,5 @@ int vn_cmd_host(int argc, char **argv)
     fputs(s, stdout);
     free(s);
     vn_host_free(h);
-    return HOST_EXIT_OK;
+    return VN_EXIT_OK;
 }

@@ -14,13 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_common.h"
 #include "cmd_partition.h"
 #include "config.h"
 #include "domain.h"
 #include "host.h"
 #include "vnuma_expand.h"
-
-enum { EXIT_OK = 0, EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_HOST = 3 };
 
 static const char usage[] =
     "usage: vnuma partition [--host SOURCE] --mode host|node\n"
@@ -55,12 +54,6 @@ typedef struct opts {
 
 enum { OPT_HOST = 256, OPT_MODE, OPT_DIST, OPT_CELLS, OPT_NODESET, OPT_EXPAND, OPT_HUGETLBFS };
 
-static int usage_error(const char *msg)
-{
-    fprintf(stderr, "vnuma partition: %s\nTry 'vnuma partition --help'.\n", msg);
-    return EXIT_USAGE;
-}
-
 static int parse_one(opts *o, int c)
 {
     vn_error e = {0};
@@ -70,31 +63,32 @@ static int parse_one(opts *o, int c)
         return 0;
     case OPT_MODE:
         if ((o->mode = vn_vnuma_mode_from_string(optarg)) < 0)
-            return usage_error("--mode takes host or node");
+            return vn_cli_usage_error("partition", "--mode takes host or node");
         return 0;
     case OPT_DIST:
         if ((o->dist = vn_vnuma_dist_from_string(optarg)) < 0)
-            return usage_error("--distribution takes contiguous, siblings, round-robin or interleave");
+            return vn_cli_usage_error("partition", "--distribution takes contiguous, siblings, "
+                                      "round-robin or interleave");
         return 0;
     case OPT_CELLS:
         if (!vn_parse_uint(optarg, &o->cells) || o->cells == 0)
-            return usage_error("--cells takes a number > 0");
+            return vn_cli_usage_error("partition", "--cells takes a number > 0");
         return 0;
     case OPT_NODESET:
         vn_bitmap_free(o->nodeset);
         if (!(o->nodeset = vn_bitmap_parse(optarg, VN_CPUMASK_LEN, &e)) ||
             vn_bitmap_is_empty(o->nodeset))
-            return usage_error("--nodeset takes a non-empty set like 0-3,^2");
+            return vn_cli_usage_error("partition", "--nodeset takes a non-empty set like 0-3,^2");
         return 0;
     case OPT_EXPAND:
         o->expand = true;
         return 0;
     case OPT_HUGETLBFS:
         if (vn_config_add_mount_spec(&o->cfg, optarg, &e) < 0)
-            return usage_error(e.msg);
+            return vn_cli_usage_error("partition", e.msg);
         return 0;
     default:
-        return usage_error("invalid option");
+        return vn_cli_usage_error("partition", "invalid option");
     }
 }
 
@@ -116,35 +110,18 @@ static int parse_opts(int argc, char **argv, opts *o)
     while ((c = getopt_long(argc, argv, "+h", lo, NULL)) != -1) {
         if (c == 'h') {
             fputs(usage, stdout);
-            exit(EXIT_OK);
+            exit(VN_EXIT_OK);
         }
         if (parse_one(o, c) != 0)
             return -1;
     }
     if (o->mode < 0)
-        return usage_error("--mode is required"), -1;
+        return vn_cli_usage_error("partition", "--mode is required"), -1;
     if (o->mode != VN_VNUMA_MODE_NODE && (o->cells || o->nodeset))
-        return usage_error("--cells and --nodeset need --mode node"), -1;
+        return vn_cli_usage_error("partition", "--cells and --nodeset need --mode node"), -1;
     if (argc - optind != 1)
-        return usage_error("expected one DOMAIN.xml"), -1;
+        return vn_cli_usage_error("partition", "expected one DOMAIN.xml"), -1;
     return optind;
-}
-
-static vn_host *load_host(const char *src, vn_error *e)
-{
-    if (src && !strcmp(src, "none"))
-        return NULL;
-    if (!src || !*src)
-        return vn_host_load_sysfs("/", e);
-    if (!strncmp(src, "sysfs:", 6))
-        return vn_host_load_sysfs(src + 6, e);
-    return vn_host_load_caps_file(src, e);
-}
-
-static int report(const vn_error *e)
-{
-    fprintf(stderr, "error: %s\n", e->msg);
-    return (e->code == VNUMA_ERR_HOST || e->code == VNUMA_ERR_SYSTEM) ? EXIT_HOST : EXIT_INVALID;
 }
 
 /* Format d, parse it again (libvirt's define rules on the result) and, with
@@ -159,9 +136,7 @@ static char *partitioned_text(vn_domain *d, const vn_host *host, const opts *o, 
         vn_domain_free(x);
         x = NULL;
     }
-    for (size_t i = 0; i < w.n; i++)
-        fprintf(stderr, "warning: %s\n", w.items[i]);
-    vn_warnings_clear(&w);
+    vn_cli_print_warnings(&w);
     if (x && o->expand) {
         free(s);
         s = vn_domain_format(x, e);
@@ -181,21 +156,21 @@ int vn_cmd_partition(int argc, char **argv)
     vn_host *host = NULL;
     vn_domain *d = NULL;
     char *s = NULL;
-    int rc = EXIT_OK;
+    int rc = VN_EXIT_OK;
     vn_config_init(&o.cfg);
     int i = parse_opts(argc, argv, &o);
     if (i < 0) {
-        rc = EXIT_USAGE;
+        rc = VN_EXIT_USAGE;
         goto out;
     }
-    host = load_host(o.host_src, &e);
+    host = vn_cli_load_host(o.host_src, false, &e);
     if (!e.code)
-        d = vn_domain_parse_file(argv[i], &e);
+        d = vn_cli_load_domain(argv[i], &e);
     if (d && vn_vnuma_partition(d, (vn_vnuma_mode)o.mode, (vn_vnuma_dist)o.dist, o.nodeset,
                                 o.cells, &e) == 0)
         s = partitioned_text(d, host, &o, &e);
     if (!s) {
-        rc = report(&e);
+        rc = vn_cli_report(&e);
         goto out;
     }
     fputs(s, stdout);

@@ -4,13 +4,18 @@
  * with per-cell <memnode>s).  Loads the host and the domain, sums the
  * ledger (if any) into what is already taken, asks the fitter
  * (placement.c), writes the placement into the domain and prints it as
- * the resolved domain XML or a JSON plan; records it in the ledger.
+ * the resolved domain XML, a JSON plan or an SVG picture of the guest on
+ * the host (svg.c's overlay); records it in the ledger.
  *
  * The trigger: the domain has <cpu><numa> cells and asks for automatic
  * placement, by <numatune><memory placement='auto'/> or by
  * <vcpu placement='auto'> (libvirt then defaults numatune to auto too).
  * Dedicated CPUs: --dedicated, or any <vcpupin> in the domain (its pins are
  * replaced by the plan's).
+ *
+ * A <vnuma> domain needs no fitting: its element says where each cell goes.
+ * It is expanded on the host (as `vnuma xml --expand` does), checked, and
+ * printed as XML or drawn; JSON and the ledger are for fitted plans only.
  *
  * The ledger is locked (flock on FILE.lock) from before it is read until
  * after it is written, so parallel runs serialise; placing a name already
@@ -27,20 +32,21 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli_common.h"
 #include "config.h"
 #include "domain.h"
 #include "host.h"
 #include "ledger.h"
 #include "placement.h"
+#include "svg.h"
 
-enum { P_OK = 0, P_INVALID = 1, P_USAGE = 2, P_HOST = 3 };
 enum { OPT_HOST = 256, OPT_LEDGER, OPT_RELEASE, OPT_STRATEGY, OPT_FORMAT, OPT_DEDICATED,
        OPT_THREADS, OPT_HUGETLBFS };
 
 static const char usage_plan[] =
     "usage: vnuma plan [--host SOURCE] [--ledger FILE] [--strategy pack|spread]\n"
     "                  [--dedicated] [--thread-policy prefer|isolate|require]\n"
-    "                  [--hugetlbfs PATH=SIZE] [--format xml|json] DOMAIN.xml\n"
+    "                  [--hugetlbfs PATH=SIZE] [--format xml|json|svg] DOMAIN.xml\n"
     "       vnuma plan --ledger FILE --release NAME\n"
     "\n"
     "Place each guest NUMA cell of a domain that asks for automatic placement\n"
@@ -54,6 +60,11 @@ static const char usage_plan[] =
     "that a cell larger than any node spans the fewest nodes close together.\n"
     "The smallest sum of host distances between the cells' nodes wins, then\n"
     "the strategy, then the lowest node ids.\n"
+    "\n"
+    "A <vnuma> domain is placed by its element: it is expanded on the host as\n"
+    "`vnuma xml --expand` does and checked; --format xml prints it, svg draws\n"
+    "it (--strategy, --dedicated and --thread-policy do not apply; --format\n"
+    "json and --ledger are refused).\n"
     "\n"
     "options:\n"
     "  --host SOURCE           a libvirt capabilities XML file, sysfs:DIR or\n"
@@ -72,48 +83,24 @@ static const char usage_plan[] =
     "                          idle; require: only cores with free siblings\n"
     "  --hugetlbfs PATH=SIZE   a hugetlbfs mount (the first: the default huge\n"
     "                          page size); also used to check the result\n"
-    "  --format xml|json       the resolved domain XML (default) or the plan\n"
+    "  --format xml|json|svg   the resolved domain XML (default), the plan, or\n"
+    "                          a picture (SVG 1.1) of the host with each guest\n"
+    "                          cell drawn on it: its memory on its nodes, its\n"
+    "                          vCPUs on the host CPUs they are pinned to\n"
     "\n"
     "exit status: 0 ok, 1 invalid input or it does not fit, 2 usage,\n"
     "3 host or system failure\n";
+
+typedef enum { PLAN_XML, PLAN_JSON, PLAN_SVG } plan_format;
 
 typedef struct plan_opts {
     const char *host_src, *ledger, *release;
     vn_fit_strategy strategy;
     vn_thread_policy policy;
-    bool dedicated, json;
+    plan_format format;
+    bool dedicated;
     vn_config cfg;
 } plan_opts;
-
-static int plan_usage_error(const char *msg)
-{
-    fprintf(stderr, "vnuma plan: %s\nTry 'vnuma plan --help'.\n", msg);
-    return P_USAGE;
-}
-
-static int plan_report(const vn_error *e)
-{
-    const char *s = e->msg;
-    for (;;) {   /* one "error: " per line: one per cell that does not fit */
-        const char *nl = strchr(s, '\n');
-        fprintf(stderr, "error: %.*s\n", nl ? (int)(nl - s) : (int)strlen(s), s);
-        if (!nl)
-            break;
-        s = nl + 1;
-    }
-    return e->code == VNUMA_ERR_HOST || e->code == VNUMA_ERR_SYSTEM ? P_HOST : P_INVALID;
-}
-
-static vn_host *plan_load_host(const char *src, vn_error *e)
-{
-    if (!src || !*src)
-        return vn_host_load_sysfs("/", e);
-    if (!strncmp(src, "sysfs:", 6))
-        return vn_host_load_sysfs(src + 6, e);
-    if (!strncmp(src, "synthetic:", 10))
-        return vn_host_load_synthetic(src + 10, e);
-    return vn_host_load_caps_file(src, e);
-}
 
 static int parse_plan_opts(int argc, char **argv, plan_opts *o)
 {
@@ -144,7 +131,7 @@ static int parse_plan_opts(int argc, char **argv, plan_opts *o)
             else if (!strcmp(optarg, "spread"))
                 o->strategy = VN_FIT_SPREAD;
             else
-                return plan_usage_error("--strategy takes pack or spread"), -1;
+                return vn_cli_usage_error("plan", "--strategy takes pack or spread"), -1;
             break;
         case OPT_THREADS:
             if (!strcmp(optarg, "prefer"))
@@ -154,25 +141,28 @@ static int parse_plan_opts(int argc, char **argv, plan_opts *o)
             else if (!strcmp(optarg, "require"))
                 o->policy = VN_THREAD_REQUIRE;
             else
-                return plan_usage_error("--thread-policy takes prefer, isolate or require"), -1;
+                return vn_cli_usage_error("plan", "--thread-policy takes prefer, isolate or "
+                                          "require"), -1;
             break;
         case OPT_FORMAT:
             if (!strcmp(optarg, "xml"))
-                o->json = false;
+                o->format = PLAN_XML;
             else if (!strcmp(optarg, "json"))
-                o->json = true;
+                o->format = PLAN_JSON;
+            else if (!strcmp(optarg, "svg"))
+                o->format = PLAN_SVG;
             else
-                return plan_usage_error("--format takes xml or json"), -1;
+                return vn_cli_usage_error("plan", "--format takes xml, json or svg"), -1;
             break;
         case OPT_HUGETLBFS:
             if (vn_config_add_mount_spec(&o->cfg, optarg, &e) < 0)
-                return plan_usage_error(e.msg), -1;
+                return vn_cli_usage_error("plan", e.msg), -1;
             break;
         case 'h':
             fputs(usage_plan, stdout);
-            exit(P_OK);
+            exit(VN_EXIT_OK);
         default:
-            return plan_usage_error("invalid option"), -1;
+            return vn_cli_usage_error("plan", "invalid option"), -1;
         }
     }
     return optind;
@@ -260,6 +250,54 @@ static char *plan_json(const vn_domain *dom, const plan_opts *o, const vn_fit_re
     return vn_buf_steal(&b);
 }
 
+/* The picture: the host with one overlay cell per guest cell (colour = its
+ * index).  Memory: from the fit when there is one (res, parallel to req's
+ * cells; amounts in pages when the cell is backed by huge pages), else from
+ * the cell's <memnode> (a <vnuma> expansion binds each cell to one node; the
+ * nodes of a nodeset of several are marked without amounts, the split not
+ * being known).  Pins: the domain's <vcpupin>s, a vCPU in no cell counting
+ * with cell 0 as in the fit. */
+static char *plan_svg(const vn_host *host, const vn_domain *dom, const vn_fit_request *req,
+                      const vn_fit_result *res)
+{
+    VN_AUTOFREE char *title = dom->name ? vn_asprintf("Guest %s", dom->name) : NULL;
+    vn_svg_overlay *ov = vn_svg_overlay_new(title);
+    for (size_t i = 0; i < dom->ncells; i++) {
+        VN_AUTOFREE char *label = vn_asprintf("guest cell %u", dom->cells[i].id);
+        vn_svg_overlay_add_cell(ov, label, (unsigned)i);
+    }
+    for (size_t i = 0; res && i < res->ncells; i++) {
+        const vn_fit_cell *fc = &req->cells[i];
+        const vn_fit_cell_result *cr = &res->cells[i];
+        if (fc->id >= ov->ncells)
+            continue;
+        for (size_t k = 0; k < cr->nnodes; k++) {
+            uint64_t kib = cr->amount[k];
+            if (fc->page_kib && !vn_mul_u64(kib, fc->page_kib, &kib))
+                kib = UINT64_MAX;
+            vn_svg_cell_add_mem(&ov->cells[fc->id], cr->nodes[k], kib);
+        }
+    }
+    for (size_t i = 0; !res && i < dom->ncells; i++) {
+        const vn_cell *cell = &dom->cells[i];
+        if (!cell->has_memnode || !cell->memnode_nodeset)
+            continue;
+        bool one = vn_bitmap_count(cell->memnode_nodeset) == 1;
+        vn_bitmap_foreach(cell->memnode_nodeset, n)
+            vn_svg_cell_add_mem(&ov->cells[i], (unsigned)n, one ? cell->mem_kib : 0);
+    }
+    for (size_t i = 0; ov->ncells && i < dom->nvcpupins; i++) {
+        const vn_pin *p = &dom->vcpupins[i];
+        int cell = vn_domain_vcpu_cell(dom, p->id);
+        VN_AUTOFREE char *label = vn_asprintf("v%u", p->id);
+        vn_bitmap_foreach(p->cpuset, cpu)
+            vn_svg_cell_pin(&ov->cells[cell >= 0 ? (size_t)cell : 0], (unsigned)cpu, label);
+    }
+    char *svg = vn_svg_host(host, ov);
+    vn_svg_overlay_free(ov);
+    return svg;
+}
+
 /* The result must pass `vnuma check` against the same host: check it. */
 static int self_check(const char *xml, const vn_host *host, const vn_config *cfg, vn_error *e)
 {
@@ -275,17 +313,17 @@ static int do_release(const plan_opts *o)
 {
     vn_error e = {0};
     vn_ledger l = {0};
-    int rc = P_OK;
+    int rc = VN_EXIT_OK;
     int lock = vn_ledger_lock(o->ledger, &e);
     if (lock < 0)
-        return plan_report(&e);
+        return vn_cli_report_lines(&e);
     if (vn_ledger_read(o->ledger, &l, &e) < 0) {
-        rc = plan_report(&e);
+        rc = vn_cli_report_lines(&e);
     } else if (!vn_ledger_remove(&l, o->release)) {
         fprintf(stderr, "error: guest '%s' is not in ledger %s\n", o->release, o->ledger);
-        rc = P_INVALID;
+        rc = VN_EXIT_INVALID;
     } else if (vn_ledger_write(o->ledger, &l, &e) < 0) {
-        rc = plan_report(&e);
+        rc = vn_cli_report_lines(&e);
     }
     vn_ledger_clear(&l);
     close(lock);
@@ -336,49 +374,89 @@ static int ledger_prepare(const plan_opts *o, plan_run *r, vn_error *e)
         vn_error_set(e, VNUMA_ERR_INVALID, "corrupt ledger %s: totals overflow", o->ledger);
         return -1;
     }
+    /* a ledger of another host (or of this one before it changed) would
+     * have its records silently ignored: refuse it */
+    VN_AUTOFREE char *foreign = vn_usage_foreign(&r->used, r->host);
+    if (foreign) {
+        vn_error_set(e, VNUMA_ERR_INVALID, "ledger %s records %s, which host %s lacks "
+                     "(a ledger of another host?)", o->ledger, foreign,
+                     r->host->source ? r->host->source : "");
+        return -1;
+    }
     return 0;
+}
+
+/* A <vnuma> domain: its element places the cells, so nothing is fitted; it
+ * is expanded on the host, checked, and printed or drawn. */
+static int plan_vnuma(const plan_opts *o, plan_run *r)
+{
+    vn_error e = {0};
+    vn_warnings w = {0};
+    const char *why = o->ledger ? "recorded in a ledger"
+                      : o->format == PLAN_JSON ? "printed as a JSON plan" : NULL;
+    if (why) {
+        fprintf(stderr, "error: domain '%s' has a <vnuma> element, which places its cells: "
+                "it is expanded, not fitted, and cannot be %s (use --format xml or svg, "
+                "without --ledger)\n", r->dom->name ? r->dom->name : "", why);
+        return VN_EXIT_INVALID;
+    }
+    r->dom = vn_cli_expand_domain(r->dom, r->host, &o->cfg, &w, &e);
+    vn_cli_print_warnings(&w);
+    VN_AUTOFREE char *xml = r->dom ? vn_domain_format(r->dom, &e) : NULL;
+    if (!xml || self_check(xml, r->host, &o->cfg, &e) < 0)
+        return vn_cli_report_lines(&e);
+    r->out = o->format == PLAN_SVG ? plan_svg(r->host, r->dom, NULL, NULL) : vn_strdup(xml);
+    fputs(r->out, stdout);
+    return VN_EXIT_OK;
 }
 
 static int do_plan(const plan_opts *o, const char *path)
 {
     plan_run r = {.lock = -1};
     vn_error e = {0};
-    int rc = P_OK;
+    int rc = VN_EXIT_OK;
     char *xml = NULL;   /* not VN_AUTOFREE: the gotos jump over declarations */
-    if (!(r.host = plan_load_host(o->host_src, &e)) || !(r.dom = vn_domain_parse_file(path, &e))) {
-        rc = plan_report(&e);
+    if (!(r.host = vn_cli_load_host(o->host_src, true, &e)) ||
+        !(r.dom = vn_cli_load_domain(path, &e))) {
+        rc = vn_cli_report_lines(&e);
+        goto out;
+    }
+    if (r.dom->vnuma.present) {
+        rc = plan_vnuma(o, &r);
         goto out;
     }
     if (!vn_domain_wants_auto_placement(r.dom)) {
         fprintf(stderr, "error: domain '%s' does not ask for automatic placement of guest "
                 "NUMA cells: plan needs <cpu><numa> cells and <numatune><memory "
                 "placement='auto'/> or <vcpu placement='auto'>\n", r.dom->name ? r.dom->name : "");
-        rc = P_INVALID;
+        rc = VN_EXIT_INVALID;
         goto out;
     }
     bool dedicated = o->dedicated || r.dom->nvcpupins > 0;
     if (vn_fit_request_from_domain(r.dom, &o->cfg, dedicated, &r.req, &e) < 0 ||
         (o->ledger && ledger_prepare(o, &r, &e) < 0)) {
-        rc = plan_report(&e);
+        rc = vn_cli_report_lines(&e);
         goto out;
     }
     r.req.strategy = o->strategy;
     r.req.policy = o->policy;
     if (vn_fit(r.host, &r.used, &r.req, &r.res, &e) < 0) {
-        rc = plan_report(&e);
+        rc = vn_cli_report_lines(&e);
         goto out;
     }
     vn_fit_apply_domain(r.dom, r.host, &r.used, &r.req, &r.res, dedicated);
     xml = vn_domain_format(r.dom, &e);
     if (!xml || self_check(xml, r.host, &o->cfg, &e) < 0) {
-        rc = plan_report(&e);
+        rc = vn_cli_report_lines(&e);
         goto out;
     }
-    r.out = o->json ? plan_json(r.dom, o, &r.req, &r.res, dedicated) : vn_strdup(xml);
+    r.out = o->format == PLAN_JSON ? plan_json(r.dom, o, &r.req, &r.res, dedicated)
+            : o->format == PLAN_SVG ? plan_svg(r.host, r.dom, &r.req, &r.res)
+            : vn_strdup(xml);
     if (o->ledger) {
         vn_ledger_add(&r.ledger, r.dom->name, &r.res.taken);
         if (vn_ledger_write(o->ledger, &r.ledger, &e) < 0) {
-            rc = plan_report(&e);
+            rc = vn_cli_report_lines(&e);
             goto out;
         }
     }
@@ -396,13 +474,13 @@ int vn_cmd_plan(int argc, char **argv)
     int rc;
     int i = parse_plan_opts(argc, argv, &o);
     if (i < 0)
-        rc = P_USAGE;
+        rc = VN_EXIT_USAGE;
     else if (o.release && (!o.ledger || i != argc))
-        rc = plan_usage_error("--release NAME needs --ledger FILE and no DOMAIN.xml");
+        rc = vn_cli_usage_error("plan", "--release NAME needs --ledger FILE and no DOMAIN.xml");
     else if (o.release)
         rc = do_release(&o);
     else if (argc - i != 1)
-        rc = plan_usage_error("expected one DOMAIN.xml");
+        rc = vn_cli_usage_error("plan", "expected one DOMAIN.xml");
     else
         rc = do_plan(&o, argv[i]);
     vn_config_clear(&o.cfg);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_common.h"
 #include "cmd_advise.h"
 #include "cmd_host.h"
 #include "cmd_plan.h"
@@ -20,9 +21,6 @@
 #include "domain.h"
 #include "host.h"
 #include "qemu.h"
-#include "vnuma_expand.h"
-
-enum { EXIT_OK = 0, EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_HOST = 3 };
 
 /* The built-in example `vnuma` runs with no arguments: a two-cell guest
  * with per-cell binding, as in the README. */
@@ -120,44 +118,6 @@ typedef struct cli {
     vn_argv_style style;
 } cli;
 
-static int usage_error(const char *cmd, const char *msg)
-{
-    fprintf(stderr, "vnuma%s%s: %s\nTry 'vnuma%s%s --help'.\n", cmd ? " " : "",
-            cmd ? cmd : "", msg, cmd ? " " : "", cmd ? cmd : "");
-    return EXIT_USAGE;
-}
-
-static int exit_for(const vn_error *e)
-{
-    return (e->code == VNUMA_ERR_HOST || e->code == VNUMA_ERR_SYSTEM) ? EXIT_HOST : EXIT_INVALID;
-}
-
-static int report(const vn_error *e)
-{
-    fprintf(stderr, "error: %s\n", e->msg);
-    return exit_for(e);
-}
-
-static void print_warnings(vn_warnings *w)
-{
-    for (size_t i = 0; i < w->n; i++)
-        fprintf(stderr, "warning: %s\n", w->items[i]);
-    vn_warnings_clear(w);
-}
-
-static vn_host *load_host(const char *src, vn_error *e)
-{
-    if (src && !strcmp(src, "none"))
-        return NULL;
-    if (!src || !*src)
-        return vn_host_load_sysfs("/", e);
-    if (!strncmp(src, "sysfs:", 6))
-        return vn_host_load_sysfs(src + 6, e);
-    if (!strncmp(src, "synthetic:", 10))
-        return vn_host_load_synthetic(src + 10, e);
-    return vn_host_load_caps_file(src, e);
-}
-
 enum { OPT_HOST = 256, OPT_HUGETLBFS, OPT_BACKING_DIR, OPT_DOMAIN_ID, OPT_FORMAT, OPT_EXPAND };
 
 /* Parse the options shared by check and argv; returns optind or -1. */
@@ -184,21 +144,21 @@ static int parse_opts(int argc, char **argv, const char *cmd, const char *help,
             break;
         case OPT_HUGETLBFS:
             if (vn_config_add_mount_spec(&c->cfg, optarg, &e) < 0)
-                return usage_error(cmd, e.msg), -1;
+                return vn_cli_usage_error(cmd, e.msg), -1;
             break;
         case OPT_BACKING_DIR:
             if (!*optarg)
-                return usage_error(cmd, "--memory-backing-dir must not be empty"), -1;
+                return vn_cli_usage_error(cmd, "--memory-backing-dir must not be empty"), -1;
             free(c->cfg.memory_backing_dir);
             c->cfg.memory_backing_dir = vn_strdup(optarg);
             break;
         case OPT_DOMAIN_ID:
             if (!vn_parse_int(optarg, &c->cfg.domain_id) || c->cfg.domain_id < -1)
-                return usage_error(cmd, "--domain-id takes an integer >= -1"), -1;
+                return vn_cli_usage_error(cmd, "--domain-id takes an integer >= -1"), -1;
             break;
         case OPT_FORMAT:
             if (!with_format)
-                return usage_error(cmd, "unknown option '--format'"), -1;
+                return vn_cli_usage_error(cmd, "unknown option '--format'"), -1;
             if (!strcmp(optarg, "args"))
                 c->style = VN_ARGV_ARGS;
             else if (!strcmp(optarg, "shell"))
@@ -206,61 +166,23 @@ static int parse_opts(int argc, char **argv, const char *cmd, const char *help,
             else if (!strcmp(optarg, "json"))
                 c->style = VN_ARGV_JSON;
             else
-                return usage_error(cmd, "--format takes args, shell or json"), -1;
+                return vn_cli_usage_error(cmd, "--format takes args, shell or json"), -1;
             break;
         case OPT_EXPAND:
             if (help != usage_xml)
-                return usage_error(cmd, "unknown option '--expand'"), -1;
+                return vn_cli_usage_error(cmd, "unknown option '--expand'"), -1;
             c->expand = true;
             break;
         case 'h':
             fputs(help, stdout);
             if (help != usage_xml)
                 fputs(usage_host_opts, stdout);
-            exit(EXIT_OK);
+            exit(VN_EXIT_OK);
         default:
-            return usage_error(cmd, "invalid option"), -1;
+            return vn_cli_usage_error(cmd, "invalid option"), -1;
         }
     }
     return optind;
-}
-
-static vn_domain *load_domain(const char *path, vn_error *e)
-{
-    if (!strcmp(path, "-")) {
-        vn_buf b = {0};
-        char chunk[65536];
-        size_t n;
-        while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0) {
-            vn_buf_addn(&b, chunk, n);
-            if (b.len > VN_XML_MAX_BYTES)
-                break;
-        }
-        vn_domain *d = vn_domain_parse(b.s ? b.s : "", b.len, e);
-        vn_buf_free(&b);
-        return d;
-    }
-    return vn_domain_parse_file(path, e);
-}
-
-/* A <vnuma> domain expanded on the host, then formatted and parsed again so
- * that the result is exactly the plain libvirt domain the XML says (libvirt's
- * post-parse defaults and define-time rules applied to it).  Takes d. */
-static vn_domain *expand_domain(vn_domain *d, const vn_host *host, const vn_config *cfg,
-                                vn_warnings *w, vn_error *e)
-{
-    if (!d || !d->vnuma.present)
-        return d;
-    uint64_t page = cfg->nmounts ? cfg->mounts[0].size_kib : 0;
-    char *s = NULL;
-    if (vn_vnuma_expand(d, host, page, w, e) == 0)
-        s = vn_domain_format(d, e);
-    vn_domain_free(d);
-    if (!s)
-        return NULL;
-    vn_domain *x = vn_domain_parse(s, strlen(s), e);
-    free(s);
-    return x;
 }
 
 static int cmd_xml(int argc, char **argv)
@@ -270,28 +192,28 @@ static int cmd_xml(int argc, char **argv)
     vn_error e = {0};
     vn_warnings w = {0};
     char *s = NULL;
-    int rc = EXIT_OK;
+    int rc = VN_EXIT_OK;
     vn_config_init(&c.cfg);
     int i = parse_opts(argc, argv, "xml", usage_xml, false, &c);
     if (i < 0) {
-        rc = EXIT_USAGE;
+        rc = VN_EXIT_USAGE;
         goto out;
     }
     if (argc - i != 1) {
-        rc = usage_error("xml", "expected one DOMAIN.xml");
+        rc = vn_cli_usage_error("xml", "expected one DOMAIN.xml");
         goto out;
     }
-    vn_domain *d = load_domain(argv[i], &e);
+    vn_domain *d = vn_cli_load_domain(argv[i], &e);
     if (d && c.expand && d->vnuma.present) {
-        host = load_host(c.host_src, &e);
-        d = e.code ? (vn_domain_free(d), NULL) : expand_domain(d, host, &c.cfg, &w, &e);
-        print_warnings(&w);
+        host = vn_cli_load_host(c.host_src, false, &e);
+        d = e.code ? (vn_domain_free(d), NULL) : vn_cli_expand_domain(d, host, &c.cfg, &w, &e);
+        vn_cli_print_warnings(&w);
     }
     if (d)
         s = vn_domain_format(d, &e);
     vn_domain_free(d);
     if (!s) {
-        rc = report(&e);
+        rc = vn_cli_report(&e);
         goto out;
     }
     fputs(s, stdout);
@@ -306,23 +228,23 @@ out:
 static int run_domains(int argc, char **argv, const char *cmd, const char *help, bool print)
 {
     cli c = {0};
-    int rc = EXIT_OK;
+    int rc = VN_EXIT_OK;
     vn_error e = {0};
     vn_host *host = NULL;
 
     vn_config_init(&c.cfg);
     int i = parse_opts(argc, argv, cmd, help, print, &c);
     if (i < 0) {
-        rc = EXIT_USAGE;
+        rc = VN_EXIT_USAGE;
         goto out;
     }
     if (i >= argc) {
-        rc = usage_error(cmd, "expected DOMAIN.xml");
+        rc = vn_cli_usage_error(cmd, "expected DOMAIN.xml");
         goto out;
     }
-    host = load_host(c.host_src, &e);
+    host = vn_cli_load_host(c.host_src, false, &e);
     if (e.code) {
-        rc = report(&e);
+        rc = vn_cli_report(&e);
         goto out;
     }
     int ndomains = argc - i;
@@ -330,14 +252,15 @@ static int run_domains(int argc, char **argv, const char *cmd, const char *help,
         vn_error de = {0};
         vn_warnings w = {0};
         vn_argv av = {0};
-        vn_domain *d = expand_domain(load_domain(argv[i], &de), host, &c.cfg, &w, &de);
+        vn_domain *d = vn_cli_expand_domain(vn_cli_load_domain(argv[i], &de), host, &c.cfg,
+                                            &w, &de);
         int r = d ? vn_qemu_build(d, host, &c.cfg, &w, &av, &de) : -1;
-        print_warnings(&w);
+        vn_cli_print_warnings(&w);
         if (r < 0) {
             if (ndomains > 1)
                 fprintf(stderr, "%s: ", argv[i]);
-            int x = report(&de);
-            if (rc == EXIT_OK || x == EXIT_HOST)
+            int x = vn_cli_report(&de);
+            if (rc == VN_EXIT_OK || x == VN_EXIT_HOST)
                 rc = x;
         } else if (print) {
             if (ndomains > 1)
@@ -375,12 +298,12 @@ static int run_example(void)
         p = nl + 1;
     }
     vn_domain *d = vn_domain_parse(example_domain, strlen(example_domain), &e);
-    int rc = EXIT_OK;
+    int rc = VN_EXIT_OK;
     if (!d || vn_qemu_build(d, host, &cfg, &w, &av, &e) < 0) {
-        print_warnings(&w);
-        rc = report(&e);
+        vn_cli_print_warnings(&w);
+        rc = vn_cli_report(&e);
     } else {
-        print_warnings(&w);
+        vn_cli_print_warnings(&w);
         char *s = vn_argv_format(&av, VN_ARGV_ARGS);
         fputs(s, stdout);
         free(s);
@@ -399,11 +322,11 @@ int main(int argc, char **argv)
     const char *cmd = argv[1];
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
         fputs(usage_main, stdout);
-        return EXIT_OK;
+        return VN_EXIT_OK;
     }
     if (!strcmp(cmd, "--version")) {
         printf("vnuma %s\n", VNUMA_VERSION);
-        return EXIT_OK;
+        return VN_EXIT_OK;
     }
     if (!strcmp(cmd, "xml"))
         return cmd_xml(argc - 1, argv + 1);
@@ -421,5 +344,5 @@ int main(int argc, char **argv)
         return vn_cmd_partition(argc - 1, argv + 1);
     fprintf(stderr, "vnuma: unknown command '%s'\n", cmd);
     fputs(usage_main, stderr);
-    return EXIT_USAGE;
+    return VN_EXIT_USAGE;
 }

@@ -1443,14 +1443,7 @@ vn_domain *vn_domain_parse_file(const char *path, vn_error *err)
         return NULL;
     }
     vn_buf b = {0};
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-        vn_buf_addn(&b, chunk, n);
-        if (b.len > VN_XML_MAX_BYTES)
-            break;
-    }
-    bool failed = ferror(f);
+    bool failed = vn_buf_read_capped(&b, f, VN_XML_MAX_BYTES) != 0;
     fclose(f);
     if (failed) {
         vn_buf_free(&b);

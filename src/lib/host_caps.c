@@ -313,14 +313,7 @@ vn_host *vn_host_load_caps_file(const char *path, vn_error *err)
         return NULL;
     }
     vn_buf b = {0};
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-        vn_buf_addn(&b, chunk, n);
-        if (b.len > VN_XML_MAX_BYTES)
-            break;
-    }
-    int rerr = ferror(f) ? errno : 0;
+    int rerr = vn_buf_read_capped(&b, f, VN_XML_MAX_BYTES);
     fclose(f);
     vn_host *h = NULL;
     if (rerr)

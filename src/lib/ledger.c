@@ -292,7 +292,9 @@ static char *dir_of(const char *path)
 int vn_ledger_write(const char *path, const vn_ledger *l, vn_error *err)
 {
     VN_AUTOFREE char *text = vn_ledger_format(l);
-    VN_AUTOFREE char *tmp = vn_asprintf("%s.tmp.%ld", path, (long)getpid());
+    /* one name, not one per process: writers hold the lock, and a file a
+     * killed run left behind is truncated here rather than piling up */
+    VN_AUTOFREE char *tmp = vn_asprintf("%s.tmp", path);
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) {
         vn_error_set(err, VNUMA_ERR_SYSTEM, "cannot write %s: %s", tmp, strerror(errno));

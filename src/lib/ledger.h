@@ -20,8 +20,9 @@
  *
  * Concurrency: vn_ledger_lock takes an exclusive flock on FILE.lock (same
  * directory), held by the caller across read, fit and write.  Writes go to
- * a temporary file in the same directory, are fsync'ed, then renamed over
- * FILE (and the directory fsync'ed): a run killed half-way leaves the
+ * FILE.tmp (one name: the lock serialises writers, so a file left by a
+ * killed run is simply overwritten by the next), are fsync'ed, then renamed
+ * over FILE (and the directory fsync'ed): a run killed half-way leaves the
  * previous ledger.  VNUMA_LEDGER_TEST_PAUSE=SECONDS sleeps between the
  * fsync and the rename (for the kill-during-write test).
  */

@@ -2,17 +2,22 @@
  * placement.c - fit guest NUMA cells onto host nodes (see placement.h for
  * the rules).  Pure: the host and the request in, the placement out.
  *
- * Steps (vn_fit):
+ * Steps (vn_fit_prepared; vn_fit prepares the host first):
+ *  0. once per host (vn_fit_host_new): distances by node index, each node's
+ *     cores (SMT siblings), nodes sorted by distance from each node;
  *  1. free resources per host node: memory, huge pages of each size, host
- *     CPUs grouped into cores (SMT siblings), minus what `used` holds;
+ *     CPUs per thread policy, minus what `used` holds;
  *  2. which node can hold which cell alone (fit matrix) and which cells
  *     must span several nodes (larger than any node of the host);
  *  3. spanning cells first, each on the smallest close set of free nodes;
- *  4. the other cells: a perfect matching of cells to distinct nodes must
- *     exist (else the cells that compete for too few nodes are named); then
- *     greedy construction from every feasible node for the first cell,
- *     local improvement of the best few, then branch and bound from the
- *     best with a budget (exact when it finishes);
+ *  4. the other cells: the free nodes ranked by the least distance they
+ *     can add (which also bounds the answer from below); greedy
+ *     construction from the best few seeds, plus a first fit in node
+ *     order; local improvement of the best few; then branch and bound from
+ *     the best with a budget (exact on hosts of up to 8 nodes, a bounded
+ *     refinement on larger ones).  When no heuristic finds a placement, a
+ *     perfect matching of cells to distinct nodes does, or names the cells
+ *     that compete for too few nodes;
  *  5. host CPUs for the vCPUs per the thread policy, the usage taken.
  * Ties are broken by node index, so the result is deterministic.
  */
@@ -80,31 +85,97 @@ void vn_usage_clear(vn_usage *u)
     *u = (vn_usage){0};
 }
 
+char *vn_usage_foreign(const vn_usage *u, const vn_host *h)
+{
+    vn_bitmap *nodes = vn_bitmap_new(), *cpus = vn_bitmap_new();
+    for (size_t i = 0; i < u->ntakes; i++)
+        if (!vn_host_has_node(h, u->takes[i].node))
+            vn_bitmap_set(nodes, u->takes[i].node);
+    if (u->cpus)
+        for (int b = vn_bitmap_next(u->cpus, -1); b >= 0; b = vn_bitmap_next(u->cpus, b)) {
+            bool found = false;
+            for (size_t n = 0; n < h->nnodes && !found; n++)
+                for (size_t k = 0; k < h->nodes[n].ncpus && !found; k++)
+                    found = h->nodes[n].cpus[k].id == (unsigned)b;
+            if (!found)
+                vn_bitmap_set(cpus, (unsigned)b);
+        }
+    char *out = NULL;
+    if (vn_bitmap_count(nodes) || vn_bitmap_count(cpus)) {
+        vn_buf b = {0};
+        if (vn_bitmap_count(nodes)) {
+            VN_AUTOFREE char *ns = vn_bitmap_format(nodes);
+            vn_buf_addf(&b, "node%s %s", vn_bitmap_count(nodes) == 1 ? "" : "s", ns);
+        }
+        if (vn_bitmap_count(cpus)) {
+            VN_AUTOFREE char *cs = vn_bitmap_format(cpus);
+            vn_buf_addf(&b, "%sCPU%s %s", b.len ? " and " : "",
+                        vn_bitmap_count(cpus) == 1 ? "" : "s", cs);
+        }
+        out = vn_buf_steal(&b);
+    }
+    vn_bitmap_free(nodes);
+    vn_bitmap_free(cpus);
+    return out;
+}
+
 /* ---- the host as the fitter sees it ----------------------------------- */
 
-typedef struct fcore {
-    unsigned *threads;        /* free threads, ascending */
-    size_t nfree;
-    size_t nonline;           /* online threads of the core on this node */
-} fcore;
+/* Prepared once per host (vn_fit_host_new): what does not depend on usage
+ * or the request, so that repeated fits on one host (a ledger of guests,
+ * the benchmark) do not pay for it again. */
+typedef struct pcore {
+    unsigned *threads;        /* online threads on this node, ascending */
+    size_t nonline;
+} pcore;
 
-typedef struct fnode {
+typedef struct pnode {
     const vn_host_node *hn;
-    uint64_t mem_free;        /* KiB */
-    fcore *cores;
+    pcore *cores;
     size_t ncores;
+    size_t core0;             /* its first core in the flat numbering */
+    unsigned cap_total[3];    /* CPUs usable per thread policy on an idle node */
+} pnode;
+
+struct vn_fit_host {
+    const vn_host *h;
+    size_t N, ncores;
+    pnode *nodes;
+    unsigned *D;              /* N*N distances by node index */
+    unsigned dmin;            /* least distance between two different nodes */
+    uint64_t *rowsum;         /* N: distance from a node to all nodes */
+    size_t *nbr;              /* N*N: row x = node indexes by distance from x */
+    size_t ncpumap;
+    uint32_t *cpu_core;       /* CPU id -> 1 + flat core index; 0: not an online CPU */
+    uint32_t *core_node;      /* flat core index -> node index */
+    unsigned *core_online;    /* flat core index -> online threads */
+};
+
+/* Per fit: the free resources now. */
+typedef struct fnode {
+    uint64_t mem_free;        /* KiB */
     unsigned cap_free[3];     /* CPUs usable per thread policy, now */
-    unsigned cap_total[3];    /* the same on an idle node */
     bool used;                /* holds a cell of this placement */
 } fnode;
 
+/* A core's free threads while host CPUs are handed out (take_cpus). */
+typedef struct fcore {
+    unsigned *threads;        /* free threads, ascending */
+    size_t nfree;
+    size_t nonline;
+} fcore;
+
 typedef struct ctx {
+    const vn_fit_host *fh;
     const vn_host *h;
     const vn_usage *used;
     const vn_fit_request *req;
     size_t N, C;
     fnode *nodes;
-    unsigned *D;              /* N*N distances by node index */
+    const unsigned *D;
+    size_t *shape;            /* C: the cell whose fit/score row this cell shares */
+    size_t *cand;             /* free nodes that can hold some cell, ascending */
+    size_t ncand;
     bool *fit;                /* C*N: node can hold the cell alone */
     bool *anyfit;             /* N: node can hold some cell alone */
     uint64_t *room0;          /* N: distance to the nodes left for the greedy */
@@ -119,10 +190,12 @@ typedef struct ctx {
 } ctx;
 
 #define NO_NODE ((size_t)-1)
+#define FIT(c, i, x) ((c)->fit[(c)->shape[i] * (c)->N + (x)])
+#define SCORE(c, i, x) ((c)->score[(c)->shape[i] * (c)->N + (x)])
 
 static uint64_t pages_free(const ctx *c, size_t n, uint64_t page_kib)
 {
-    const vn_host_node *hn = c->nodes[n].hn;
+    const vn_host_node *hn = &c->h->nodes[n];
     for (size_t i = 0; i < hn->npages; i++) {
         if (hn->pages[i].size_kib != page_kib)
             continue;
@@ -134,7 +207,7 @@ static uint64_t pages_free(const ctx *c, size_t n, uint64_t page_kib)
 
 static uint64_t pages_total(const ctx *c, size_t n, uint64_t page_kib)
 {
-    const vn_host_node *hn = c->nodes[n].hn;
+    const vn_host_node *hn = &c->h->nodes[n];
     for (size_t i = 0; i < hn->npages; i++)
         if (hn->pages[i].size_kib == page_kib)
             return hn->pages[i].total;
@@ -154,7 +227,7 @@ static uint64_t node_free(const ctx *c, size_t n, uint64_t page_kib)
 
 static uint64_t node_total(const ctx *c, size_t n, uint64_t page_kib)
 {
-    return page_kib ? pages_total(c, n, page_kib) : c->nodes[n].hn->mem_kib;
+    return page_kib ? pages_total(c, n, page_kib) : c->h->nodes[n].mem_kib;
 }
 
 /* Smallest sibling id of a CPU: the key of its core. */
@@ -164,9 +237,17 @@ static unsigned core_key(const vn_host_cpu *cpu)
     return f >= 0 && (unsigned)f < cpu->id ? (unsigned)f : cpu->id;
 }
 
-static void node_cores(ctx *c, fnode *fn)
+/* CPUs usable per thread policy, from a core's free and online threads. */
+static void cap_add(unsigned cap[3], size_t nfree, size_t nonline)
 {
-    const vn_host_node *hn = fn->hn;
+    cap[VN_THREAD_PREFER] += (unsigned)nfree;
+    cap[VN_THREAD_ISOLATE] += nfree == nonline;
+    cap[VN_THREAD_REQUIRE] += nfree >= 2 ? (unsigned)nfree : 0;
+}
+
+static void prep_cores(pnode *pn)
+{
+    const vn_host_node *hn = pn->hn;
     unsigned *keys = vn_calloc(hn->ncpus + 1, sizeof(*keys));
     for (size_t i = 0; i < hn->ncpus; i++) {
         const vn_host_cpu *cpu = &hn->cpus[i];
@@ -174,18 +255,15 @@ static void node_cores(ctx *c, fnode *fn)
             continue;
         unsigned k = core_key(cpu);
         size_t j;
-        for (j = 0; j < fn->ncores && keys[j] != k; j++)
+        for (j = 0; j < pn->ncores && keys[j] != k; j++)
             ;
-        if (j == fn->ncores) {
+        if (j == pn->ncores) {
             keys[j] = k;
-            VN_APPEND(fn->cores, fn->ncores);
+            VN_APPEND(pn->cores, pn->ncores);
         }
-        fcore *co = &fn->cores[j];
-        co->nonline++;
-        if (c->used && c->used->cpus && vn_bitmap_is_set(c->used->cpus, cpu->id))
-            continue;
-        co->threads = vn_reallocarray(co->threads, co->nfree + 1, sizeof(unsigned));
-        size_t p = co->nfree++;
+        pcore *co = &pn->cores[j];
+        co->threads = vn_reallocarray(co->threads, co->nonline + 1, sizeof(unsigned));
+        size_t p = co->nonline++;
         while (p > 0 && co->threads[p - 1] > cpu->id) {
             co->threads[p] = co->threads[p - 1];
             p--;
@@ -193,50 +271,156 @@ static void node_cores(ctx *c, fnode *fn)
         co->threads[p] = cpu->id;
     }
     free(keys);
-    for (size_t j = 0; j < fn->ncores; j++) {
-        const fcore *co = &fn->cores[j];
-        fn->cap_free[VN_THREAD_PREFER] += (unsigned)co->nfree;
-        fn->cap_total[VN_THREAD_PREFER] += (unsigned)co->nonline;
-        fn->cap_free[VN_THREAD_ISOLATE] += co->nfree == co->nonline;
-        fn->cap_total[VN_THREAD_ISOLATE] += 1;
-        fn->cap_free[VN_THREAD_REQUIRE] += co->nfree >= 2 ? (unsigned)co->nfree : 0;
-        fn->cap_total[VN_THREAD_REQUIRE] += co->nonline >= 2 ? (unsigned)co->nonline : 0;
-    }
+    for (size_t j = 0; j < pn->ncores; j++)
+        cap_add(pn->cap_total, pn->cores[j].nonline, pn->cores[j].nonline);
 }
 
 static size_t node_index(const vn_host *h, unsigned id)
 {
-    size_t lo = 0, hi = h->nnodes;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (h->nodes[mid].id < id)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < h->nnodes && h->nodes[lo].id == id ? lo : NO_NODE;
+    const vn_host_node *n = vn_host_find_node(h, id);
+    return n ? (size_t)(n - h->nodes) : NO_NODE;
 }
 
-static void ctx_init(ctx *c, const vn_host *h, const vn_usage *used, const vn_fit_request *req)
+typedef struct nbr_key {
+    const unsigned *drow;     /* distances from the row's node */
+    size_t row;
+} nbr_key;
+
+/* Nearest first; the node itself before a node at the same distance. */
+static int nbr_cmp(const void *a, const void *b, void *arg)
 {
-    *c = (ctx){.h = h, .used = used, .req = req, .N = h->nnodes, .C = req->ncells};
-    size_t N = c->N, C = c->C;
-    c->nodes = vn_calloc(N ? N : 1, sizeof(*c->nodes));
-    c->D = vn_calloc(N * N + 1, sizeof(*c->D));
+    const nbr_key *k = arg;
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    unsigned dx = k->drow[x], dy = k->drow[y];
+    if (dx != dy)
+        return dx < dy ? -1 : 1;
+    if ((x == k->row) != (y == k->row))
+        return x == k->row ? -1 : 1;
+    return (x > y) - (x < y);
+}
+
+vn_fit_host *vn_fit_host_new(const vn_host *h)
+{
+    vn_fit_host *fh = vn_calloc(1, sizeof(*fh));
+    size_t N = h->nnodes;
+    fh->h = h;
+    fh->N = N;
+    fh->nodes = vn_calloc(N + 1, sizeof(*fh->nodes));
+    fh->D = vn_calloc(N * N + 1, sizeof(*fh->D));
+    fh->nbr = vn_calloc(N * N + 1, sizeof(*fh->nbr));
+    fh->rowsum = vn_calloc(N + 1, sizeof(*fh->rowsum));
+    fh->dmin = UINT32_MAX;
+    unsigned maxcpu = 0;
     for (size_t i = 0; i < N; i++) {
-        fnode *fn = &c->nodes[i];
-        fn->hn = &h->nodes[i];
-        uint64_t u = vn_usage_get(used, fn->hn->id, 0);
-        fn->mem_free = fn->hn->free_kib > u ? fn->hn->free_kib - u : 0;
-        node_cores(c, fn);
+        pnode *pn = &fh->nodes[i];
+        pn->hn = &h->nodes[i];
+        prep_cores(pn);
+        pn->core0 = fh->ncores;
+        fh->ncores += pn->ncores;
+        for (size_t k = 0; k < pn->hn->ncpus; k++)
+            if (pn->hn->cpus[k].id + 1 > maxcpu)
+                maxcpu = pn->hn->cpus[k].id + 1;
         for (size_t j = 0; j < N; j++)
-            c->D[i * N + j] = i == j ? 10 : 20;
-        for (size_t k = 0; k < fn->hn->ndistances; k++) {
-            size_t j = node_index(h, fn->hn->distance_ids[k]);
+            fh->D[i * N + j] = i == j ? 10 : 20;
+        for (size_t k = 0; k < pn->hn->ndistances; k++) {
+            size_t j = node_index(h, pn->hn->distance_ids[k]);
             if (j != NO_NODE && j != i)
-                c->D[i * N + j] = fn->hn->distances[k];
+                fh->D[i * N + j] = pn->hn->distances[k];
         }
     }
+    for (size_t i = 0; i < N; i++) {
+        for (size_t j = 0; j < N; j++) {
+            fh->nbr[i * N + j] = j;
+            if (j != i && fh->D[i * N + j] < fh->dmin)
+                fh->dmin = fh->D[i * N + j];
+        }
+        for (size_t j = 0; j < N; j++)
+            fh->rowsum[i] += fh->D[i * N + j];
+        nbr_key k = {.drow = &fh->D[i * N], .row = i};
+        qsort_r(&fh->nbr[i * N], N, sizeof(*fh->nbr), nbr_cmp, &k);
+    }
+    if (fh->dmin == UINT32_MAX)
+        fh->dmin = 0;
+    fh->ncpumap = maxcpu;
+    fh->cpu_core = vn_calloc(maxcpu + 1, sizeof(*fh->cpu_core));
+    fh->core_node = vn_calloc(fh->ncores + 1, sizeof(*fh->core_node));
+    fh->core_online = vn_calloc(fh->ncores + 1, sizeof(*fh->core_online));
+    for (size_t i = 0; i < N; i++) {
+        const pnode *pn = &fh->nodes[i];
+        for (size_t j = 0; j < pn->ncores; j++) {
+            size_t f = pn->core0 + j;
+            fh->core_node[f] = (uint32_t)i;
+            fh->core_online[f] = (unsigned)pn->cores[j].nonline;
+            for (size_t t = 0; t < pn->cores[j].nonline; t++)
+                fh->cpu_core[pn->cores[j].threads[t]] = (uint32_t)(f + 1);
+        }
+    }
+    return fh;
+}
+
+void vn_fit_host_free(vn_fit_host *fh)
+{
+    if (!fh)
+        return;
+    for (size_t i = 0; i < fh->N; i++) {
+        for (size_t j = 0; j < fh->nodes[i].ncores; j++)
+            free(fh->nodes[i].cores[j].threads);
+        free(fh->nodes[i].cores);
+    }
+    free(fh->nodes);
+    free(fh->D);
+    free(fh->nbr);
+    free(fh->rowsum);
+    free(fh->cpu_core);
+    free(fh->core_node);
+    free(fh->core_online);
+    free(fh);
+}
+
+static bool cpu_is_used(const vn_bitmap *b, unsigned cpu)
+{
+    return b && vn_bitmap_is_set(b, cpu);
+}
+
+/* Free resources per node: memory minus usage; CPUs per thread policy,
+ * recounted only on the nodes where `used` holds CPUs. */
+static void ctx_init(ctx *c, const vn_fit_host *fh, const vn_usage *used, const vn_fit_request *req)
+{
+    *c = (ctx){.fh = fh, .h = fh->h, .used = used, .req = req, .N = fh->N, .C = req->ncells,
+               .D = fh->D};
+    size_t N = c->N, C = c->C;
+    c->nodes = vn_calloc(N + 1, sizeof(*c->nodes));
+    for (size_t i = 0; i < N; i++) {
+        fnode *fn = &c->nodes[i];
+        const vn_host_node *hn = fh->nodes[i].hn;
+        uint64_t u = used && used->ntakes ? vn_usage_get(used, hn->id, 0) : 0;
+        fn->mem_free = hn->free_kib > u ? hn->free_kib - u : 0;
+        memcpy(fn->cap_free, fh->nodes[i].cap_total, sizeof(fn->cap_free));
+    }
+    if (used && used->cpus && vn_bitmap_count(used->cpus)) {
+        unsigned *nfree = vn_malloc((fh->ncores + 1) * sizeof(*nfree));
+        bool *touched = vn_calloc(N + 1, sizeof(*touched));
+        memcpy(nfree, fh->core_online, fh->ncores * sizeof(*nfree));
+        for (int b = vn_bitmap_next(used->cpus, -1); b >= 0 && (size_t)b < fh->ncpumap;
+             b = vn_bitmap_next(used->cpus, b)) {
+            uint32_t f = fh->cpu_core[b];
+            if (!f)
+                continue;
+            nfree[f - 1]--;
+            touched[fh->core_node[f - 1]] = true;
+        }
+        for (size_t i = 0; i < N; i++) {
+            if (!touched[i])
+                continue;
+            const pnode *pn = &fh->nodes[i];
+            memset(c->nodes[i].cap_free, 0, sizeof(c->nodes[i].cap_free));
+            for (size_t j = 0; j < pn->ncores; j++)
+                cap_add(c->nodes[i].cap_free, nfree[pn->core0 + j], pn->cores[j].nonline);
+        }
+        free(nfree);
+        free(touched);
+    }
+    c->shape = vn_calloc(C + 1, sizeof(*c->shape));
     c->fit = vn_calloc(C * N + 1, sizeof(*c->fit));
     c->anyfit = vn_calloc(N + 1, sizeof(*c->anyfit));
     c->room0 = vn_calloc(N + 1, sizeof(*c->room0));
@@ -251,15 +435,11 @@ static void ctx_init(ctx *c, const vn_host *h, const vn_usage *used, const vn_fi
 
 static void ctx_clear(ctx *c)
 {
-    for (size_t i = 0; i < c->N; i++) {
-        for (size_t j = 0; j < c->nodes[i].ncores; j++)
-            free(c->nodes[i].cores[j].threads);
-        free(c->nodes[i].cores);
-    }
     for (size_t i = 0; i < c->C; i++)
         free(c->span_set[i]);
     free(c->nodes);
-    free(c->D);
+    free(c->shape);
+    free(c->cand);
     free(c->fit);
     free(c->anyfit);
     free(c->room0);
@@ -307,20 +487,36 @@ static int64_t strategy_score(const ctx *c, uint64_t free_units, uint64_t need, 
 
 /* Fill the fit matrix; decide which cells span; explain the cells no node
  * can hold.  Returns false when some cell cannot be placed at all. */
+static bool same_cell(const vn_fit_cell *a, const vn_fit_cell *b)
+{
+    return a->mem_kib == b->mem_kib && a->page_kib == b->page_kib && a->nvcpus == b->nvcpus;
+}
+
 static bool compute_fit(ctx *c)
 {
     const vn_fit_request *r = c->req;
     vn_thread_policy pol = r->policy;
     bool ok = true;
+    bool *rowany = vn_calloc(c->C + 1, sizeof(*rowany));
     for (size_t i = 0; i < c->C; i++) {
         const vn_fit_cell *fc = &r->cells[i];
+        /* a cell like an earlier one that fits somewhere shares its rows */
+        size_t j = 0;
+        while (j < i && !(rowany[j] && same_cell(fc, &r->cells[j])))
+            j++;
+        c->shape[i] = i;
+        if (j < i) {
+            c->shape[i] = j;
+            continue;
+        }
         uint64_t need = cell_need(fc), best_free = 0;
         unsigned best_cpu = 0;
         bool ever = false, mem_ok = false, cpu_ok = false, any = false;
         for (size_t n = 0; n < c->N; n++) {
             const fnode *fn = &c->nodes[n];
             uint64_t fr = node_free(c, n, fc->page_kib);
-            if (need <= node_total(c, n, fc->page_kib) && fc->nvcpus <= fn->cap_total[pol])
+            if (need <= node_total(c, n, fc->page_kib) &&
+                fc->nvcpus <= c->fh->nodes[n].cap_total[pol])
                 ever = true;
             bool m = need <= fr, p = fc->nvcpus <= fn->cap_free[pol];
             mem_ok |= m;
@@ -338,6 +534,7 @@ static bool compute_fit(ctx *c)
             c->spans[i] = true;
             continue;
         }
+        rowany[i] = any;
         if (any)
             continue;
         ok = false;
@@ -363,6 +560,7 @@ static bool compute_fit(ctx *c)
                         policy_name(pol));
         }
     }
+    free(rowany);
     return ok;
 }
 
@@ -431,7 +629,7 @@ static bool span_better(const span_try *a, const span_try *b)
 static bool host_has_smt(const ctx *c)
 {
     for (size_t x = 0; x < c->N; x++)
-        if (c->nodes[x].cap_total[VN_THREAD_REQUIRE])
+        if (c->fh->nodes[x].cap_total[VN_THREAD_REQUIRE])
             return true;
     return false;
 }
@@ -515,7 +713,7 @@ static void sol_eval(const ctx *c, sol *s)
     s->score = 0;
     for (size_t i = 0; i < c->C; i++) {
         if (!c->spans[i])
-            s->score += c->score[i * c->N + s->pos[i]];
+            s->score += SCORE(c, i, s->pos[i]);
         for (size_t j = i + 1; j < c->C; j++) {
             if (c->spans[i] && c->spans[j]) {
                 unsigned m = 0;
@@ -545,14 +743,14 @@ static bool sol_better(const ctx *c, const sol *a, const sol *b)
         return a->score < b->score;
     for (size_t i = 0; i < c->C; i++)
         if (!c->spans[i] && a->pos[i] != b->pos[i])
-            return c->nodes[a->pos[i]].hn->id < c->nodes[b->pos[i]].hn->id;
+            return c->h->nodes[a->pos[i]].id < c->h->nodes[b->pos[i]].id;
     return false;
 }
 
 static bool augment(const ctx *c, size_t i, size_t *node_cell, bool *seen)
 {
     for (size_t x = 0; x < c->N; x++) {
-        if (!c->fit[i * c->N + x] || c->nodes[x].used || seen[x])
+        if (!FIT(c, i, x) || c->nodes[x].used || seen[x])
             continue;
         seen[x] = true;
         if (node_cell[x] == NO_NODE || augment(c, node_cell[x], node_cell, seen)) {
@@ -585,7 +783,7 @@ static bool match(ctx *c, sol *s)
         vn_bitmap_set(cells, c->req->cells[i].id);
         for (size_t x = 0; x < c->N; x++)
             if (seen[x]) {
-                vn_bitmap_set(nodes, c->nodes[x].hn->id);
+                vn_bitmap_set(nodes, c->h->nodes[x].id);
                 vn_bitmap_set(cells, c->req->cells[node_cell[x]].id);
             }
         VN_AUTOFREE char *cs = vn_bitmap_format(cells);
@@ -622,8 +820,9 @@ static bool greedy(const ctx *c, const size_t *order, size_t norder, size_t seed
         if (k == 0) {
             best = seed;
         } else {
-            for (size_t x = 0; x < N; x++) {
-                if (busy[x] || !c->fit[i * N + x])
+            for (size_t q = 0; q < c->ncand; q++) {
+                size_t x = c->cand[q];
+                if (busy[x] || !FIT(c, i, x))
                     continue;
                 if (best == NO_NODE || acc[x] < acc[best]) {
                     best = x;
@@ -636,7 +835,7 @@ static bool greedy(const ctx *c, const size_t *order, size_t norder, size_t seed
                         best = x;
                     continue;
                 }
-                if (c->score[i * N + x] < c->score[i * N + best])
+                if (SCORE(c, i, x) < SCORE(c, i, best))
                     best = x;
             }
         }
@@ -644,7 +843,8 @@ static bool greedy(const ctx *c, const size_t *order, size_t norder, size_t seed
             return false;
         s->pos[i] = best;
         busy[best] = true;
-        for (size_t x = 0; x < N; x++) {
+        for (size_t q = 0; q < c->ncand; q++) {
+            size_t x = c->cand[q];
             acc[x] += c->D[x * N + best];
             if (roomy && c->anyfit[best])
                 room[x] -= c->D[x * N + best];
@@ -660,8 +860,10 @@ static bool greedy(const ctx *c, const size_t *order, size_t norder, size_t seed
 static void improve(const ctx *c, sol *s, bool *busy, uint64_t *tot)
 {
     size_t C = c->C, N = c->N;
-    for (size_t x = 0; x < N; x++) {
+    for (size_t x = 0; x < N; x++)
         busy[x] = c->nodes[x].used;
+    for (size_t q = 0; q < c->ncand; q++) {
+        size_t x = c->cand[q];
         tot[x] = 0;
         for (size_t j = 0; j < C; j++)
             tot[x] += cell_dist(c, s, j, x);
@@ -677,11 +879,12 @@ static void improve(const ctx *c, sol *s, bool *busy, uint64_t *tot)
             size_t a = s->pos[i], bestx = NO_NODE;
             int64_t bestd = 0, bests = 0;
             int64_t here = (int64_t)tot[a] - (int64_t)c->D[a * N + a];
-            for (size_t x = 0; x < N; x++) {
-                if (busy[x] || !c->fit[i * N + x])
+            for (size_t q = 0; q < c->ncand; q++) {
+                size_t x = c->cand[q];
+                if (busy[x] || !FIT(c, i, x))
                     continue;
                 int64_t dd = (int64_t)tot[x] - (int64_t)c->D[x * N + a] - here;
-                int64_t ds = c->score[i * N + x] - c->score[i * N + a];
+                int64_t ds = SCORE(c, i, x) - SCORE(c, i, a);
                 if (dd < bestd || (dd == bestd && ds < bests)) {
                     bestd = dd;
                     bests = ds;
@@ -692,8 +895,10 @@ static void improve(const ctx *c, sol *s, bool *busy, uint64_t *tot)
                 busy[a] = false;
                 busy[bestx] = true;
                 s->pos[i] = bestx;
-                for (size_t x = 0; x < N; x++)
+                for (size_t q = 0; q < c->ncand; q++) {
+                    size_t x = c->cand[q];
                     tot[x] += (uint64_t)c->D[x * N + bestx] - c->D[x * N + a];
+                }
                 changed = true;
             }
         }
@@ -702,12 +907,12 @@ static void improve(const ctx *c, sol *s, bool *busy, uint64_t *tot)
                 if (c->spans[i] || c->spans[j])
                     continue;
                 size_t a = s->pos[i], b = s->pos[j];
-                if (!c->fit[i * N + b] || !c->fit[j * N + a])
+                if (!FIT(c, i, b) || !FIT(c, j, a))
                     continue;
                 /* a swap keeps the set of nodes, so the distance sum: only
                  * the score can change */
-                int64_t ds = c->score[i * N + b] + c->score[j * N + a] - c->score[i * N + a] -
-                             c->score[j * N + b];
+                int64_t ds = SCORE(c, i, b) + SCORE(c, j, a) - SCORE(c, i, a) -
+                             SCORE(c, j, b);
                 if (ds < 0) {
                     s->pos[i] = b;
                     s->pos[j] = a;
@@ -749,9 +954,13 @@ static void sol_init(const ctx *c, sol *s)
     s->valid = false;
 }
 
-/* Insert s among the KEEP best (sorted). */
+/* Insert s among the KEEP best (sorted), unless it is there already. */
 static void keep_best(const ctx *c, sol *top, const sol *s)
 {
+    for (size_t k = 0; k < KEEP && top[k].valid; k++)
+        if (top[k].dist == s->dist && top[k].score == s->score &&
+            !memcmp(top[k].pos, s->pos, c->C * sizeof(*s->pos)))
+            return;
     size_t k = KEEP;
     while (k > 0 && sol_better(c, s, &top[k - 1]))
         k--;
@@ -781,11 +990,6 @@ typedef struct bb {
     long budget;
 } bb;
 
-static bool same_cell(const vn_fit_cell *a, const vn_fit_cell *b)
-{
-    return a->mem_kib == b->mem_kib && a->page_kib == b->page_kib && a->nvcpus == b->nvcpus;
-}
-
 static void bb_step(bb *b, size_t k, uint64_t partial)
 {
     ctx *c = b->c;
@@ -800,9 +1004,11 @@ static void bb_step(bb *b, size_t k, uint64_t partial)
         return;
     }
     uint64_t left = b->norder - k, minacc = UINT64_MAX;
-    for (size_t x = 0; x < N; x++)
+    for (size_t q = 0; q < c->ncand; q++) {
+        size_t x = c->cand[q];
         if (!b->busy[x] && b->acc[x] < minacc)
             minacc = b->acc[x];
+    }
     if (minacc == UINT64_MAX)
         return;
     if (partial + left * minacc + left * (left - 1) / 2 * b->dmin > b->best->dist)
@@ -810,34 +1016,43 @@ static void bb_step(bb *b, size_t k, uint64_t partial)
     size_t i = b->order[k], from = 0;
     if (k > 0 && same_cell(&c->req->cells[i], &c->req->cells[b->order[k - 1]]))
         from = b->cur->pos[b->order[k - 1]] + 1;
-    for (size_t x = from; x < N; x++) {
-        if (b->busy[x] || !c->fit[i * N + x])
+    for (size_t q = 0; q < c->ncand; q++) {
+        size_t x = c->cand[q];
+        if (x < from)
+            continue;
+        if (b->busy[x] || !FIT(c, i, x))
             continue;
         b->busy[x] = true;
         b->cur->pos[i] = x;
         uint64_t add = b->acc[x];
-        for (size_t y = 0; y < N; y++)
-            b->acc[y] += c->D[y * N + x];
+        for (size_t r = 0; r < c->ncand; r++)
+            b->acc[c->cand[r]] += c->D[c->cand[r] * N + x];
         bb_step(b, k + 1, partial + add);
-        for (size_t y = 0; y < N; y++)
-            b->acc[y] -= c->D[y * N + x];
+        for (size_t r = 0; r < c->ncand; r++)
+            b->acc[c->cand[r]] -= c->D[c->cand[r] * N + x];
         b->busy[x] = false;
         if (b->budget <= 0)
             return;
     }
 }
 
+/* Work allowed to branch and bound, in node visits (each expansion visits
+ * every node about three times): about 10 us on these machines.  Small
+ * hosts (up to 8 nodes) get far more, enough to finish: exact there. */
+#define BB_WORK 6144
+#define BB_SMALL_HOST 8
+
 static void exact(ctx *c, const size_t *order, size_t norder, sol *best, sol *cur, bool *busy,
-                  uint64_t *acc)
+                  uint64_t *acc, bool at_bound)
 {
+    long budget = c->N <= BB_SMALL_HOST ? (long)(3000000 / (c->N * c->N + 1))
+                                        : (long)(BB_WORK / (3 * c->N));
+    /* at the lower bound the distance cannot improve, only the score: a
+     * large host does not search further for that */
+    if (at_bound && c->N > BB_SMALL_HOST)
+        return;
     bb b = {.c = c, .order = order, .norder = norder, .best = best, .cur = cur, .busy = busy,
-            .acc = acc, .dmin = UINT32_MAX, .budget = (long)(3000000 / (c->N * c->N + 1))};
-    for (size_t x = 0; x < c->N; x++)
-        for (size_t y = 0; y < c->N; y++)
-            if (x != y && c->D[x * c->N + y] < b.dmin)
-                b.dmin = c->D[x * c->N + y];
-    if (b.dmin == UINT32_MAX)
-        b.dmin = 0;
+            .acc = acc, .dmin = c->fh->dmin, .budget = budget};
     memcpy(busy, c->busy0, c->N * sizeof(*busy));
     memcpy(acc, c->acc0, c->N * sizeof(*acc));
     sol_copy(c, cur, best);
@@ -845,8 +1060,96 @@ static void exact(ctx *c, const size_t *order, size_t norder, sol *best, sol *cu
     bb_step(&b, 0, 0);
 }
 
+/* The distance between spanning cells: the same for every placement of the
+ * others (as sol_eval counts it). */
+static uint64_t span_pairs(const ctx *c)
+{
+    uint64_t sum = 0;
+    for (size_t i = 0; i < c->C; i++) {
+        if (!c->spans[i])
+            continue;
+        for (size_t j = i + 1; j < c->C; j++) {
+            if (!c->spans[j])
+                continue;
+            unsigned m = 0;
+            for (size_t k = 0; k < c->span_n[i]; k++) {
+                unsigned d = c->span_drow[j * c->N + c->span_set[i][k]];
+                m = d > m ? d : m;
+            }
+            sum += m;
+        }
+    }
+    return sum;
+}
+
+typedef struct seed_key {
+    uint64_t key;
+    size_t x;
+} seed_key;
+
+static int seed_cmp(const void *a, const void *b)
+{
+    const seed_key *p = a, *q = b;
+    if (p->key != q->key)
+        return p->key < q->key ? -1 : 1;
+    return (p->x > q->x) - (p->x < q->x);
+}
+
+/* Rank the free nodes that can hold a cell by what they cost at best:
+ * key(x) = 2 * (distance to the spanning cells) + the distances to the
+ * nearest `norder - 1` other such nodes.  A placement's distance is at
+ * least the span pairs plus half the sum of its nodes' keys, so half the
+ * sum of the `norder` smallest keys bounds it from below; the cheapest
+ * nodes are the greedy's seeds.  Returns the number of ranked nodes. */
+static size_t rank_seeds(const ctx *c, size_t norder, seed_key *keys)
+{
+    size_t N = c->N, nk = 0;
+    for (size_t x = 0; x < N; x++) {
+        if (c->busy0[x] || !c->anyfit[x])
+            continue;
+        uint64_t sum = 0;
+        size_t got = 0;
+        const size_t *row = &c->fh->nbr[x * N];
+        for (size_t k = 0; k < N && got + 1 < norder; k++) {
+            size_t y = row[k];
+            if (y == x || c->busy0[y] || !c->anyfit[y])
+                continue;
+            sum += c->D[x * N + y];
+            got++;
+        }
+        if (got + 1 < norder)
+            continue;           /* too few nodes around: no placement uses x */
+        keys[nk++] = (seed_key){.key = 2 * c->acc0[x] + sum, .x = x};
+    }
+    qsort(keys, nk, sizeof(*keys), seed_cmp);
+    return nk;
+}
+
+/* Cells in request order, each on the lowest free node that holds it: the
+ * placement a first fit in node order finds (OpenStack Nova's, when it
+ * needs no backtracking), so the result is never worse than that. */
+static bool first_fit(const ctx *c, sol *s, bool *busy)
+{
+    memcpy(busy, c->busy0, c->N * sizeof(*busy));
+    for (size_t i = 0; i < c->C; i++) {
+        if (c->spans[i])
+            continue;
+        size_t x = 0;
+        while (x < c->N && (busy[x] || !FIT(c, i, x)))
+            x++;
+        if (x == c->N)
+            return false;
+        s->pos[i] = x;
+        busy[x] = true;
+    }
+    return true;
+}
+
+#define SEEDS 3   /* greedy starts, the cheapest nodes by rank_seeds */
+
 static void search(ctx *c, sol *best)
 {
+    size_t N = c->N;
     size_t *order = vn_calloc(c->C + 1, sizeof(*order)), norder = 0;
     for (size_t i = 0; i < c->C; i++) {
         if (c->spans[i])
@@ -859,33 +1162,72 @@ static void search(ctx *c, sol *best)
         order[p] = i;
     }
 
-    bool *busy = vn_calloc(c->N + 1, sizeof(*busy));
-    uint64_t *acc = vn_calloc(c->N + 1, sizeof(*acc));
-    uint64_t *room = vn_calloc(c->N + 1, sizeof(*room));
+    bool *busy = vn_calloc(N + 1, sizeof(*busy));
+    uint64_t *acc = vn_calloc(N + 1, sizeof(*acc));
+    uint64_t *room = vn_calloc(N + 1, sizeof(*room));
+    seed_key *keys = vn_calloc(N + 1, sizeof(*keys));
     sol top[KEEP], cur;
     for (size_t k = 0; k < KEEP; k++)
         sol_init(c, &top[k]);
     sol_init(c, &cur);
 
-    /* The matching result competes too: greedy can fail where it does not. */
-    if (match(c, &cur)) {
+    c->cand = vn_calloc(N + 1, sizeof(*c->cand));
+    c->ncand = 0;
+    for (size_t x = 0; x < N; x++) {
+        c->busy0[x] = c->nodes[x].used;
+        if (!c->busy0[x] && c->anyfit[x])
+            c->cand[c->ncand++] = x;
+        for (size_t j = 0; j < c->C; j++)
+            if (c->spans[j])
+                c->acc0[x] += c->span_drow[j * N + x];
+    }
+    /* room0[x]: the distance from x to the candidates (the greedy reads it
+     * for candidates only): the row sum less the nodes that are not */
+    if (norder > 1) {
+        bool *isc = vn_calloc(N + 1, sizeof(*isc));
+        for (size_t q = 0; q < c->ncand; q++)
+            isc[c->cand[q]] = true;
+        for (size_t q = 0; q < c->ncand; q++) {
+            size_t x = c->cand[q];
+            c->room0[x] = c->fh->rowsum[x];
+            for (size_t y = 0; y < N; y++)
+                if (!isc[y])
+                    c->room0[x] -= c->D[x * N + y];
+        }
+        free(isc);
+    }
+    uint64_t lower = span_pairs(c);
+    if (norder == 1) {
+        /* one cell: every free node that holds it, directly */
+        size_t i = order[0];
+        for (size_t q = 0; q < c->ncand; q++) {
+            size_t x = c->cand[q];
+            if (!FIT(c, i, x))
+                continue;
+            cur.pos[i] = x;
+            cur.valid = true;
+            sol_eval(c, &cur);
+            if (sol_better(c, &cur, best))
+                sol_copy(c, best, &cur);
+        }
+        if (!best->valid)
+            (void)match(c, &cur);   /* says which cells compete for the nodes */
+    } else if (!norder) {
+        /* only spanning cells: their placement is the answer */
         cur.valid = true;
         sol_eval(c, &cur);
         keep_best(c, top, &cur);
-    }
-    for (size_t x = 0; x < c->N; x++) {
-        c->busy0[x] = c->nodes[x].used;
-        for (size_t y = 0; y < c->N; y++)
-            if (!c->nodes[y].used && c->anyfit[y])
-                c->room0[x] += c->D[x * c->N + y];
-        for (size_t j = 0; j < c->C; j++)
-            if (c->spans[j])
-                c->acc0[x] += c->span_drow[j * c->N + x];
-    }
-    if (top[0].valid && norder) {
-        for (size_t x = 0; x < c->N; x++) {
-            if (c->nodes[x].used || !c->fit[order[0] * c->N + x])
+    } else {
+        size_t nk = rank_seeds(c, norder, keys), seeds = 0;
+        uint64_t half = 0;
+        for (size_t k = 0; k < norder && k < nk; k++)
+            half += keys[k].key;
+        lower += (half + 1) / 2;
+        for (size_t k = 0; k < nk && seeds < SEEDS; k++) {
+            size_t x = keys[k].x;
+            if (!FIT(c, order[0], x))
                 continue;
+            seeds++;
             for (int roomy = 0; roomy < 2; roomy++) {
                 if (!greedy(c, order, norder, x, roomy, &cur, busy, acc, room))
                     continue;
@@ -894,8 +1236,20 @@ static void search(ctx *c, sol *best)
                 keep_best(c, top, &cur);
             }
         }
+        if (first_fit(c, &cur, busy)) {
+            cur.valid = true;
+            sol_eval(c, &cur);
+            keep_best(c, top, &cur);
+        }
+        /* none: a matching finds a placement where the heuristics miss one,
+         * or names the cells that compete for too few nodes */
+        if (!top[0].valid && match(c, &cur)) {
+            cur.valid = true;
+            sol_eval(c, &cur);
+            keep_best(c, top, &cur);
+        }
     }
-    for (size_t k = 0; k < KEEP; k++) {
+    for (size_t k = 0; k < KEEP && norder != 1; k++) {
         if (!top[k].valid)
             continue;
         improve(c, &top[k], busy, acc);
@@ -903,14 +1257,16 @@ static void search(ctx *c, sol *best)
         if (sol_better(c, &top[k], best))
             sol_copy(c, best, &top[k]);
     }
-    if (best->valid && norder)
-        exact(c, order, norder, best, &cur, busy, acc);
+    if (best->valid && norder > 1) {
+        exact(c, order, norder, best, &cur, busy, acc, best->dist == lower);
+    }
     for (size_t k = 0; k < KEEP; k++)
         free(top[k].pos);
     free(cur.pos);
     free(busy);
     free(acc);
     free(room);
+    free(keys);
     free(order);
 }
 
@@ -924,25 +1280,37 @@ static int core_cmp_free_desc(const fcore *a, const fcore *b)
     return (x > y) - (x < y);
 }
 
-/* Take host CPUs on node n for up to `want` vCPUs; appends to out. */
+/* Take host CPUs on node n for up to `want` vCPUs; appends to out.  A
+ * core's free threads: its online ones that neither `used` nor this
+ * placement (taken) holds. */
 static void take_cpus(ctx *c, size_t n, unsigned want, vn_fit_cell_result *out, vn_usage *taken)
 {
-    fnode *fn = &c->nodes[n];
+    const pnode *pn = &c->fh->nodes[n];
     vn_thread_policy pol = c->req->policy;
+    fcore *cores = vn_calloc(pn->ncores + 1, sizeof(*cores));
+    for (size_t k = 0; k < pn->ncores; k++) {
+        const pcore *pc = &pn->cores[k];
+        cores[k].threads = vn_calloc(pc->nonline + 1, sizeof(unsigned));
+        cores[k].nonline = pc->nonline;
+        for (size_t t = 0; t < pc->nonline; t++)
+            if (!cpu_is_used(c->used ? c->used->cpus : NULL, pc->threads[t]) &&
+                !cpu_is_used(taken->cpus, pc->threads[t]))
+                cores[k].threads[cores[k].nfree++] = pc->threads[t];
+    }
     /* cores in order: most free threads first (siblings together), then id */
-    size_t *idx = vn_calloc(fn->ncores + 1, sizeof(*idx));
-    for (size_t k = 0; k < fn->ncores; k++) {
+    size_t *idx = vn_calloc(pn->ncores + 1, sizeof(*idx));
+    for (size_t k = 0; k < pn->ncores; k++) {
         size_t p = k;
-        while (p > 0 && core_cmp_free_desc(&fn->cores[idx[p - 1]], &fn->cores[k]) > 0) {
+        while (p > 0 && core_cmp_free_desc(&cores[idx[p - 1]], &cores[k]) > 0) {
             idx[p] = idx[p - 1];
             p--;
         }
         idx[p] = k;
     }
     if (pol == VN_THREAD_ISOLATE) {   /* fully free cores by lowest id */
-        for (size_t a = 0; a < fn->ncores; a++)
-            for (size_t b = a + 1; b < fn->ncores; b++) {
-                const fcore *x = &fn->cores[idx[a]], *y = &fn->cores[idx[b]];
+        for (size_t a = 0; a < pn->ncores; a++)
+            for (size_t b = a + 1; b < pn->ncores; b++) {
+                const fcore *x = &cores[idx[a]], *y = &cores[idx[b]];
                 if (y->nfree && (!x->nfree || y->threads[0] < x->threads[0])) {
                     size_t t = idx[a];
                     idx[a] = idx[b];
@@ -950,27 +1318,26 @@ static void take_cpus(ctx *c, size_t n, unsigned want, vn_fit_cell_result *out, 
                 }
             }
     }
-    for (size_t k = 0; k < fn->ncores && out->ncpus < want; k++) {
-        fcore *co = &fn->cores[idx[k]];
+    for (size_t k = 0; k < pn->ncores && out->ncpus < want; k++) {
+        fcore *co = &cores[idx[k]];
         if (pol == VN_THREAD_ISOLATE) {
             if (!co->nfree || co->nfree != co->nonline)
                 continue;
             out->cpus[out->ncpus++] = co->threads[0];
             for (size_t t = 0; t < co->nfree; t++)
                 vn_bitmap_set(taken->cpus, co->threads[t]);
-            co->nfree = 0;
             continue;
         }
         if (pol == VN_THREAD_REQUIRE && co->nfree < 2)
             continue;
-        size_t t = 0;
-        for (; t < co->nfree && out->ncpus < want; t++) {
+        for (size_t t = 0; t < co->nfree && out->ncpus < want; t++) {
             out->cpus[out->ncpus++] = co->threads[t];
             vn_bitmap_set(taken->cpus, co->threads[t]);
         }
-        memmove(co->threads, co->threads + t, (co->nfree - t) * sizeof(unsigned));
-        co->nfree -= t;
     }
+    for (size_t k = 0; k < pn->ncores; k++)
+        free(cores[k].threads);
+    free(cores);
     free(idx);
 }
 
@@ -988,10 +1355,10 @@ static bool fill_cell(ctx *c, size_t i, const size_t *set, size_t n, vn_fit_resu
         uint64_t part = left < fr ? left : fr;
         if (part == 0 && !(fc->nvcpus && cr->ncpus < fc->nvcpus))
             continue;
-        cr->nodes[cr->nnodes] = c->nodes[set[k]].hn->id;
+        cr->nodes[cr->nnodes] = c->h->nodes[set[k]].id;
         cr->amount[cr->nnodes++] = part;
         left -= part;
-        if (part && !vn_usage_add(&res->taken, c->nodes[set[k]].hn->id, fc->page_kib, part))
+        if (part && !vn_usage_add(&res->taken, c->h->nodes[set[k]].id, fc->page_kib, part))
             return false;
         if (fc->nvcpus)
             take_cpus(c, set[k], fc->nvcpus, cr, &res->taken);
@@ -1015,17 +1382,17 @@ static bool build_result(ctx *c, const sol *s, vn_fit_result *res)
     return true;
 }
 
-int vn_fit(const vn_host *host, const vn_usage *used, const vn_fit_request *req,
-           vn_fit_result *out, vn_error *err)
+int vn_fit_prepared(const vn_fit_host *fh, const vn_usage *used, const vn_fit_request *req,
+                    vn_fit_result *out, vn_error *err)
 {
     *out = (vn_fit_result){0};
-    if (!host || !host->nnodes || !req->ncells) {
+    if (!fh || !fh->N || !req->ncells) {
         vn_error_set(err, VNUMA_ERR_INVALID, "nothing to place: %s",
                      req->ncells ? "the host has no NUMA nodes" : "the guest has no cells");
         return -1;
     }
     ctx c;
-    ctx_init(&c, host, used, req);
+    ctx_init(&c, fh, used, req);
     sol best;
     sol_init(&c, &best);
     int rc = -1;
@@ -1044,6 +1411,21 @@ int vn_fit(const vn_host *host, const vn_usage *used, const vn_fit_request *req,
     }
     free(best.pos);
     ctx_clear(&c);
+    return rc;
+}
+
+int vn_fit(const vn_host *host, const vn_usage *used, const vn_fit_request *req,
+           vn_fit_result *out, vn_error *err)
+{
+    if (!host || !host->nnodes) {
+        *out = (vn_fit_result){0};
+        vn_error_set(err, VNUMA_ERR_INVALID, "nothing to place: %s",
+                     req->ncells ? "the host has no NUMA nodes" : "the guest has no cells");
+        return -1;
+    }
+    vn_fit_host *fh = vn_fit_host_new(host);
+    int rc = vn_fit_prepared(fh, used, req, out, err);
+    vn_fit_host_free(fh);
     return rc;
 }
 

@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "vnuma.h"
@@ -107,6 +108,10 @@ void vn_buf_line(vn_buf *b, const char *fmt, ...) VN_PRINTF(2, 3);
 void vn_buf_add_escaped(vn_buf *b, const char *s);
 char *vn_buf_steal(vn_buf *b);
 void vn_buf_free(vn_buf *b);
+/* Read f to its end into b, stopping once b holds more than `cap` bytes
+ * (so a caller sees b->len > cap for an input over the limit without
+ * reading all of it).  0, or the errno of a read error. */
+int vn_buf_read_capped(vn_buf *b, FILE *f, size_t cap);
 
 /* Parsing of plain numbers, as libvirt's virStrToLong_* do it. */
 bool vn_parse_u64(const char *s, uint64_t *out);   /* decimal or 0x hex, no sign */

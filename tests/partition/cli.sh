@@ -58,6 +58,23 @@ a=$("$vnuma" partition --host "$host" --mode host --distribution interleave "$do
 b=$("$vnuma" partition --host "$host" --mode host --distribution interleave --expand "$dom" 2>/dev/null)
 [ -n "$a" ] && [ "$a" = "$b" ] && ok || bad "partition | xml --expand differs from partition --expand"
 
+# 3b. the domain from standard input, and a synthetic host (the --host
+# sources every command takes)
+a=$("$vnuma" partition --host "$host" --mode host - <"$dom" 2>/dev/null)
+b=$("$vnuma" partition --host "$host" --mode host "$dom" 2>/dev/null)
+[ -n "$a" ] && [ "$a" = "$b" ] && ok || bad "partition - (standard input) differs from partition FILE"
+"$vnuma" partition --host 'synthetic:package:1 numa:2 core:2 pu:2 mem=4G' --mode host --expand \
+    "$dom" >"$out" 2>"$err" && ok || bad "synthetic host refused: $(cat "$err")"
+has "$out" "<memnode cellid='1' mode='strict' nodeset='1'/>" synthetic
+# standard input that cannot be read (a directory) is an I/O error, exit 3
+"$vnuma" partition --host "$host" --mode host - </ >/dev/null 2>"$err"
+[ $? -eq 3 ] && ok || bad "unreadable standard input: exit status"
+has "$err" "error: cannot read the domain from standard input: Is a directory" stdin-error
+# and one over the 10 MiB limit is refused as a file that size is, exit 1
+head -c 11000000 /dev/zero | "$vnuma" partition --host "$host" --mode host - >/dev/null 2>"$err"
+[ $? -eq 1 ] && ok || bad "oversized standard input: exit status"
+has "$err" "error: standard input is larger than the limit of 10485760 bytes" stdin-size
+
 # 4. refusals and usage
 "$vnuma" partition --host "$host" --mode node --nodeset 5 "$dom" >/dev/null 2>"$err"
 [ $? -eq 3 ] && ok || bad "nodeset 5: exit status"

@@ -23,12 +23,12 @@ pid=$!
 n=0
 # wait until the temporary file holds both records (the run then pauses
 # before its rename)
-while [ "$(cat "$tmp"/ledger.tmp.* 2>/dev/null | grep -c '^end$')" != 2 ]; do
+while [ "$(cat "$tmp"/ledger.tmp 2>/dev/null | grep -c '^end$')" != 2 ]; do
     n=$((n + 1))
     [ $n -lt 400 ] || fail "the run never wrote its temporary file"
     sleep 0.05
 done
-grep -q "^guest second" "$tmp"/ledger.tmp.* || fail "the temporary file lacks the new guest"
+grep -q "^guest second" "$tmp"/ledger.tmp || fail "the temporary file lacks the new guest"
 kill -9 $pid
 wait $pid 2>/dev/null
 pid=
@@ -37,4 +37,5 @@ cmp -s "$tmp/before" "$tmp/ledger" || fail "the ledger changed: $(cat "$tmp/ledg
     fail "the next run fails on the ledger left behind"
 grep -q "^guest first" "$tmp/ledger" && grep -q "^guest second" "$tmp/ledger" ||
     fail "the next run did not record both guests"
+[ ! -e "$tmp/ledger.tmp" ] || fail "the killed run's temporary file is still there"
 echo "ok kill_during_write"

@@ -39,4 +39,13 @@ grep -q '"nodeset": "0-1"' "$tmp/c1" || fail "c did not get a's nodes back: $(ca
 [ $? -eq 2 ] || fail "--release without --ledger: exit not 2"
 "$vnuma" plan --ledger "$tmp/L" --release a "$tmp/a.xml" >/dev/null 2>&1
 [ $? -eq 2 ] || fail "--release with a DOMAIN.xml: exit not 2"
+# a ledger naming nodes and CPUs the host lacks (another host's) is refused,
+# not silently half-counted, and left as it was
+printf 'vnuma-ledger 1\nguest far\nmem 9 1048576\ncpus 200-201\nend\n' >"$tmp/F"
+cp "$tmp/F" "$tmp/F.before"
+"$vnuma" plan $host --ledger "$tmp/F" "$tmp/c.xml" >/dev/null 2>"$tmp/err"
+[ $? -eq 1 ] || fail "foreign ledger: exit not 1"
+[ "$(cat "$tmp/err")" = "error: ledger $tmp/F records node 9 and CPUs 200-201, which host ../golden/hosts/8node.xml lacks (a ledger of another host?)" ] ||
+    fail "foreign ledger message: $(cat "$tmp/err")"
+cmp -s "$tmp/F" "$tmp/F.before" || fail "a refused plan changed the ledger"
 echo "ok release"

@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -414,17 +413,11 @@ static void test_define_refusals(void **state)
                             "<cpu><topology sockets='1' cores='2' threads='1'/></cpu>" TAIL));
 }
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void test_hostile(void **state)
 {
     (void)state;
-    double t0 = now();
+    /* entity declarations are refused before anything expands: the
+     * billion laughs costs nothing (no timing here: bench/ measures) */
     refused("<?xml version='1.0'?>\n<!DOCTYPE domain [\n"
             " <!ENTITY a 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'>\n"
             " <!ENTITY b '&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;'>\n"
@@ -477,7 +470,6 @@ static void test_hostile(void **state)
     assert_string_equal(e.msg, "XML error: document is 11534336 bytes, more than the limit of 10485760 bytes");
     free(s);
 
-    assert_true(now() - t0 < 5.0);   /* all of it quickly */
 }
 
 static void test_file(void **state)
