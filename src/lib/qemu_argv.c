@@ -690,18 +690,22 @@ static int assign_memdevs(ctx *c)
     }
 
     if (has_memory_hotplug(d)) {
-        VN_AUTOFREE bool *used = vn_calloc((size_t)d->memory_slots + 1, sizeof(bool));
+        /* n devices take at most n slots, so the first free slot is below
+         * n + 1: only those are tracked (slots='-6' is 4294967290 slots, as
+         * libvirt's virStrToLong_ui reads it; no array that large) */
+        size_t track = d->memory_slots < n + 1 ? d->memory_slots : n + 1;
+        VN_AUTOFREE bool *used = vn_calloc(track + 1, sizeof(bool));
         for (size_t i = 0; i < n; i++)
-            if (c->mem_has_slot[i] && c->mem_slot[i] < d->memory_slots)
+            if (c->mem_has_slot[i] && c->mem_slot[i] < track)
                 used[c->mem_slot[i]] = true;
         for (size_t i = 0; i < n; i++) {
             vn_memory_model m = d->memdevs[i].model;
             if ((m != VN_MEMORY_MODEL_DIMM && m != VN_MEMORY_MODEL_NVDIMM) || c->mem_has_slot[i])
                 continue;
             unsigned s = 0;
-            while (s < d->memory_slots && used[s])
+            while (s < track && used[s])
                 s++;
-            if (s >= d->memory_slots) {
+            if (s >= track) {
                 vn_error_set(c->err, VNUMA_ERR_INVALID, E_INTERNAL "failed to find an empty memory slot");
                 return -1;
             }
