@@ -47,7 +47,7 @@ static int dbl_cmp(const void *a, const void *b)
 int main(int argc, char **argv)
 {
     if (argc < 3) {
-        fprintf(stderr, "usage: fit_bench NODES CELLS [REPS]\n");
+        fprintf(stderr, "usage: fit_bench NODES CELLS [REPS [mod4|pkg0]]\n");
         return 2;
     }
     unsigned nodes = (unsigned)atoi(argv[1]), cells = (unsigned)atoi(argv[2]);

@@ -168,21 +168,6 @@ static int parse_plan_opts(int argc, char **argv, plan_opts *o)
     return optind;
 }
 
-static void json_str(vn_buf *b, const char *s)
-{
-    vn_buf_addc(b, '"');
-    for (; s && *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\')
-            vn_buf_addf(b, "\\%c", ch);
-        else if (ch < 0x20)
-            vn_buf_addf(b, "\\u%04x", ch);
-        else
-            vn_buf_addc(b, (char)ch);
-    }
-    vn_buf_addc(b, '"');
-}
-
 /* "pages": {"2048": 1024, ...}: huge pages taken per size (when any). */
 static void add_page_totals(vn_buf *b, const vn_fit_result *res)
 {
@@ -216,7 +201,7 @@ static char *plan_json(const vn_domain *dom, const plan_opts *o, const vn_fit_re
 {
     vn_buf b = {0};
     vn_buf_add(&b, "{\n  \"guest\": ");
-    json_str(&b, dom->name);
+    vn_buf_add_json_string(&b, dom->name);
     vn_buf_addf(&b, ",\n  \"strategy\": \"%s\",\n  \"dedicated\": %s,\n",
                 o->strategy == VN_FIT_PACK ? "pack" : "spread", dedicated ? "true" : "false");
     if (dedicated)

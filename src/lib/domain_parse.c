@@ -155,9 +155,10 @@ static bool str_to_ullp(const char *s, int base, uint64_t *out)
 
 enum { PROP_REQUIRED = 1, PROP_NONZERO = 2 };
 
-/* virXMLPropUInt: -1 error, 0 absent, 1 set. */
-static int prop_uint(const xmlNode *n, const char *name, int base, int flags,
-                     unsigned *out, vn_error *err)
+/* virXMLPropUInt and virXMLPropULongLong: -1 error, 0 absent, 1 set; a
+ * value above max is invalid (virStrToLong_uip's range). */
+static int prop_num(const xmlNode *n, const char *name, int base, int flags, uint64_t max,
+                    uint64_t *out, vn_error *err)
 {
     VN_AUTOFREE char *s = prop(n, name);
     *out = 0;
@@ -168,8 +169,8 @@ static int prop_uint(const xmlNode *n, const char *name, int base, int flags,
                      name, (const char *)n->name);
         return -1;
     }
-    unsigned v;
-    if (!str_to_uip(s, base, &v)) {
+    uint64_t v;
+    if (!str_to_ullp(s, base, &v) || v > max) {
         vn_error_set(err, VNUMA_ERR_INVALID,
                      E_XML "Invalid value for attribute '%s' in element '%s': '%s'. Expected non-negative integer value",
                      name, (const char *)n->name, s);
@@ -185,34 +186,19 @@ static int prop_uint(const xmlNode *n, const char *name, int base, int flags,
     return 1;
 }
 
-/* virXMLPropULongLong. */
+static int prop_uint(const xmlNode *n, const char *name, int base, int flags,
+                     unsigned *out, vn_error *err)
+{
+    uint64_t v;
+    int rc = prop_num(n, name, base, flags, UINT_MAX, &v, err);
+    *out = (unsigned)v;
+    return rc;
+}
+
 static int prop_ull(const xmlNode *n, const char *name, int base, int flags,
                     uint64_t *out, vn_error *err)
 {
-    VN_AUTOFREE char *s = prop(n, name);
-    *out = 0;
-    if (!s) {
-        if (!(flags & PROP_REQUIRED))
-            return 0;
-        vn_error_set(err, VNUMA_ERR_INVALID, E_XML "Missing required attribute '%s' in element '%s'",
-                     name, (const char *)n->name);
-        return -1;
-    }
-    uint64_t v;
-    if (!str_to_ullp(s, base, &v)) {
-        vn_error_set(err, VNUMA_ERR_INVALID,
-                     E_XML "Invalid value for attribute '%s' in element '%s': '%s'. Expected non-negative integer value",
-                     name, (const char *)n->name, s);
-        return -1;
-    }
-    if ((flags & PROP_NONZERO) && v == 0) {
-        vn_error_set(err, VNUMA_ERR_INVALID,
-                     E_XML "Invalid value for attribute '%s' in element '%s': Zero is not permitted",
-                     name, (const char *)n->name);
-        return -1;
-    }
-    *out = v;
-    return 1;
+    return prop_num(n, name, base, flags, UINT64_MAX, out, err);
 }
 
 /* virXMLPropEnum / virXMLPropEnumDefault with a vn enum's _from_string. */

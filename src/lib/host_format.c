@@ -205,21 +205,6 @@ char *vn_host_format_text(const vn_host *h)
 
 /* ---- JSON ---------------------------------------------------------- */
 
-static void json_string(vn_buf *b, const char *s)
-{
-    vn_buf_addc(b, '"');
-    for (; s && *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\')
-            vn_buf_addf(b, "\\%c", ch);
-        else if (ch < 0x20)
-            vn_buf_addf(b, "\\u%04x", ch);
-        else
-            vn_buf_addc(b, (char)ch);
-    }
-    vn_buf_addc(b, '"');
-}
-
 static void json_int_or_null(vn_buf *b, const char *key, int v)
 {
     if (v < 0)
@@ -239,7 +224,7 @@ static void json_cpu(vn_buf *b, const vn_host_cpu *cpu)
     if (cpu->siblings) {
         VN_AUTOFREE char *sib = vn_bitmap_format(cpu->siblings);
         vn_buf_add(b, ", \"siblings\": ");
-        json_string(b, sib);
+        vn_buf_add_json_string(b, sib);
     } else {
         vn_buf_add(b, ", \"siblings\": null");
     }
@@ -288,7 +273,7 @@ char *vn_host_format_json(const vn_host *h)
 {
     vn_buf b = {0};
     vn_buf_add(&b, "{\n  \"source\": ");
-    json_string(&b, h->source);
+    vn_buf_add_json_string(&b, h->source);
     vn_buf_addf(&b, ",\n  \"numa_fake\": %s,\n  \"hugepage_sizes_kib\": [",
                 h->numa_fake ? "true" : "false");
     for (size_t i = 0; i < h->nhugepage_sizes; i++)

@@ -87,19 +87,18 @@ void vn_usage_clear(vn_usage *u)
 
 char *vn_usage_foreign(const vn_usage *u, const vn_host *h)
 {
-    vn_bitmap *nodes = vn_bitmap_new(), *cpus = vn_bitmap_new();
+    vn_bitmap *nodes = vn_bitmap_new(), *cpus = vn_bitmap_new(), *have = vn_bitmap_new();
     for (size_t i = 0; i < u->ntakes; i++)
         if (!vn_host_has_node(h, u->takes[i].node))
             vn_bitmap_set(nodes, u->takes[i].node);
+    for (size_t n = 0; n < h->nnodes; n++)
+        for (size_t k = 0; k < h->nodes[n].ncpus; k++)
+            vn_bitmap_set(have, h->nodes[n].cpus[k].id);
     if (u->cpus)
-        for (int b = vn_bitmap_next(u->cpus, -1); b >= 0; b = vn_bitmap_next(u->cpus, b)) {
-            bool found = false;
-            for (size_t n = 0; n < h->nnodes && !found; n++)
-                for (size_t k = 0; k < h->nodes[n].ncpus && !found; k++)
-                    found = h->nodes[n].cpus[k].id == (unsigned)b;
-            if (!found)
+        for (int b = vn_bitmap_next(u->cpus, -1); b >= 0; b = vn_bitmap_next(u->cpus, b))
+            if (!vn_bitmap_is_set(have, (unsigned)b))
                 vn_bitmap_set(cpus, (unsigned)b);
-        }
+    vn_bitmap_free(have);
     char *out = NULL;
     if (vn_bitmap_count(nodes) || vn_bitmap_count(cpus)) {
         vn_buf b = {0};

@@ -99,28 +99,6 @@ static bool args_linebreak(const vn_argv *a, size_t i, bool *had_option)
     return true;
 }
 
-static void add_json_string(vn_buf *b, const char *s)
-{
-    vn_buf_addc(b, '"');
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        switch (*p) {
-        case '"': vn_buf_add(b, "\\\""); break;
-        case '\\': vn_buf_add(b, "\\\\"); break;
-        case '\b': vn_buf_add(b, "\\b"); break;
-        case '\f': vn_buf_add(b, "\\f"); break;
-        case '\n': vn_buf_add(b, "\\n"); break;
-        case '\r': vn_buf_add(b, "\\r"); break;
-        case '\t': vn_buf_add(b, "\\t"); break;
-        default:
-            if (*p < 0x20)
-                vn_buf_addf(b, "\\u%04x", *p);
-            else
-                vn_buf_addc(b, (char)*p);
-        }
-    }
-    vn_buf_addc(b, '"');
-}
-
 char *vn_argv_format(const vn_argv *a, vn_argv_style style)
 {
     vn_buf b = {0};
@@ -132,7 +110,7 @@ char *vn_argv_format(const vn_argv *a, vn_argv_style style)
         for (size_t i = 0; i < a->n; i++) {
             if (i)
                 vn_buf_addc(&b, ',');
-            add_json_string(&b, a->v[i]);
+            vn_buf_add_json_string(&b, a->v[i]);
         }
         vn_buf_add(&b, "]\n");
         return vn_buf_steal(&b);
@@ -156,14 +134,14 @@ char *vn_argv_format(const vn_argv *a, vn_argv_style style)
 static void jkey(vn_buf *b, const char *key)
 {
     vn_buf_addc(b, ',');
-    add_json_string(b, key);
+    vn_buf_add_json_string(b, key);
     vn_buf_addc(b, ':');
 }
 
 static void jstr(vn_buf *b, const char *key, const char *v)
 {
     jkey(b, key);
-    add_json_string(b, v);
+    vn_buf_add_json_string(b, v);
 }
 
 static void jbool(vn_buf *b, const char *key, bool v)
@@ -564,9 +542,9 @@ static void add_object(ctx *c, const char *type, const char *id, const char *bod
 {
     vn_buf b = {0};
     vn_buf_add(&b, "{\"qom-type\":");
-    add_json_string(&b, type);
+    vn_buf_add_json_string(&b, type);
     vn_buf_add(&b, ",\"id\":");
-    add_json_string(&b, id);
+    vn_buf_add_json_string(&b, id);
     vn_buf_add(&b, body);
     vn_buf_addc(&b, '}');
     vn_argv_add(c->out, "-object");
@@ -1121,7 +1099,7 @@ static int build_memdev_device(ctx *c, size_t i)
     if (md->model == VN_MEMORY_MODEL_VIRTIO_MEM && get_pagesize(c, &m, &pi) < 0)
         return -1;
     vn_buf_add(&b, "{\"driver\":");
-    add_json_string(&b, driver[md->model]);
+    vn_buf_add_json_string(&b, driver[md->model]);
     if (md->target_node >= 0)
         ju64(&b, "node", (uint64_t)md->target_node);
     if (add_bytes(c, &b, "label-size", md->labelsize_kib, true) < 0 ||

@@ -123,6 +123,28 @@ static void vn_buf_grow(vn_buf *b, size_t extra)
     b->cap = cap;
 }
 
+void vn_buf_add_json_string(vn_buf *b, const char *s)
+{
+    vn_buf_addc(b, '"');
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+        switch (*p) {
+        case '"': vn_buf_add(b, "\\\""); break;
+        case '\\': vn_buf_add(b, "\\\\"); break;
+        case '\b': vn_buf_add(b, "\\b"); break;
+        case '\f': vn_buf_add(b, "\\f"); break;
+        case '\n': vn_buf_add(b, "\\n"); break;
+        case '\r': vn_buf_add(b, "\\r"); break;
+        case '\t': vn_buf_add(b, "\\t"); break;
+        default:
+            if (*p < 0x20)
+                vn_buf_addf(b, "\\u%04x", *p);
+            else
+                vn_buf_addc(b, (char)*p);
+        }
+    }
+    vn_buf_addc(b, '"');
+}
+
 int vn_buf_read_capped(vn_buf *b, FILE *f, size_t cap)
 {
     char chunk[65536];

@@ -108,6 +108,10 @@ void vn_buf_line(vn_buf *b, const char *fmt, ...) VN_PRINTF(2, 3);
 void vn_buf_add_escaped(vn_buf *b, const char *s);
 char *vn_buf_steal(vn_buf *b);
 void vn_buf_free(vn_buf *b);
+/* s (NULL: "") as a JSON string, quotes included; escapes as json-c writes
+ * them (\" \\ \b \f \n \r \t, \u00XX for other control bytes), which is
+ * what libvirt's JSON command-line values hold. */
+void vn_buf_add_json_string(vn_buf *b, const char *s);
 /* Read f to its end into b, stopping once b holds more than `cap` bytes
  * (so a caller sees b->len > cap for an input over the limit without
  * reading all of it).  0, or the errno of a read error. */

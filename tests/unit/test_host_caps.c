@@ -12,43 +12,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <cmocka.h>
 
 #include "host.h"
+#include "test_hosts.h"
 
 /* The tests run from the build directory or the source tree. */
-static char *host_file(const char *name)
-{
-    static const char *const dirs[] = {
-        "../tests/golden/hosts", "tests/golden/hosts", "../../tests/golden/hosts",
-        "golden/hosts", "../golden/hosts",
-    };
-    const char *src = getenv("VNUMA_SOURCE_DIR");
-    if (src) {
-        char *p = vn_asprintf("%s/tests/golden/hosts/%s", src, name);
-        if (access(p, R_OK) == 0)
-            return p;
-        free(p);
-    }
-    for (size_t i = 0; i < VN_ARRAY_LEN(dirs); i++) {
-        char *p = vn_asprintf("%s/%s", dirs[i], name);
-        if (access(p, R_OK) == 0)
-            return p;
-        free(p);
-    }
-    fail_msg("cannot find tests/golden/hosts/%s", name);
-    return NULL;
-}
-
 static vn_host *load(const char *name)
 {
     vn_error e = {0};
-    char *p = host_file(name);
-    vn_host *h = vn_host_load_caps_file(p, &e);
+    vn_host *h = test_host_load(name, &e);
     if (!h)
-        fail_msg("%s: %s", p, e.msg);
-    free(p);
+        fail_msg("%s: %s", name, e.msg);
     return h;
 }
 

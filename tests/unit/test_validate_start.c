@@ -12,33 +12,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <cmocka.h>
 
 #include "config.h"
 #include "domain.h"
 #include "host.h"
+#include "test_hosts.h"
 
 static vn_host *host8;
-
-static char *host_path(void)
-{
-    static const char *const c[] = {"../tests/golden/hosts/8node.xml",
-                                    "tests/golden/hosts/8node.xml",
-                                    "../../tests/golden/hosts/8node.xml"};
-    for (size_t i = 0; i < VN_ARRAY_LEN(c); i++)
-        if (access(c[i], R_OK) == 0)
-            return vn_strdup(c[i]);
-    return NULL;
-}
 
 static int setup(void **state)
 {
     (void)state;
     vn_error e = {0};
-    char *p = host_path();
-    host8 = p ? vn_host_load_caps_file(p, &e) : NULL;
-    free(p);
+    host8 = test_host_load("8node.xml", &e);
+    if (!host8)
+        print_error("8node.xml: %s\n", e.msg);
     return host8 ? 0 : -1;
 }
 
