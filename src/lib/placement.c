@@ -32,20 +32,28 @@
 
 /* ---- usage ------------------------------------------------------------- */
 
-static vn_take *usage_slot(const vn_usage *u, unsigned node, uint64_t page_kib)
+/* takes are sorted by (node, page size): the position of (node, page_kib),
+ * or where it would go. */
+static size_t usage_pos(const vn_usage *u, unsigned node, uint64_t page_kib)
 {
-    for (size_t i = 0; i < u->ntakes; i++)
-        if (u->takes[i].node == node && u->takes[i].page_kib == page_kib)
-            return &u->takes[i];
-    return NULL;
+    size_t lo = 0, hi = u->ntakes;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const vn_take *t = &u->takes[mid];
+        if (t->node < node || (t->node == node && t->page_kib < page_kib))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
 }
 
-static int take_cmp(const void *a, const void *b)
+static vn_take *usage_slot(const vn_usage *u, unsigned node, uint64_t page_kib)
 {
-    const vn_take *x = a, *y = b;
-    if (x->node != y->node)
-        return x->node < y->node ? -1 : 1;
-    return (x->page_kib > y->page_kib) - (x->page_kib < y->page_kib);
+    size_t i = usage_pos(u, node, page_kib);
+    if (i < u->ntakes && u->takes[i].node == node && u->takes[i].page_kib == page_kib)
+        return &u->takes[i];
+    return NULL;
 }
 
 bool vn_usage_add(vn_usage *u, unsigned node, uint64_t page_kib, uint64_t amount)
@@ -53,9 +61,11 @@ bool vn_usage_add(vn_usage *u, unsigned node, uint64_t page_kib, uint64_t amount
     vn_take *t = usage_slot(u, node, page_kib);
     if (t)
         return vn_add_u64(t->amount, amount, &t->amount);
-    t = VN_APPEND(u->takes, u->ntakes);
-    *t = (vn_take){.node = node, .page_kib = page_kib, .amount = amount};
-    qsort(u->takes, u->ntakes, sizeof(*u->takes), take_cmp);
+    size_t i = usage_pos(u, node, page_kib);
+    u->takes = vn_reallocarray(u->takes, u->ntakes + 1, sizeof(*u->takes));
+    memmove(&u->takes[i + 1], &u->takes[i], (u->ntakes - i) * sizeof(*u->takes));
+    u->ntakes++;
+    u->takes[i] = (vn_take){.node = node, .page_kib = page_kib, .amount = amount};
     return true;
 }
 
@@ -118,6 +128,53 @@ char *vn_usage_foreign(const vn_usage *u, const vn_host *h)
     return out;
 }
 
+/* ---- a per-fit arena ---------------------------------------------------- */
+
+/* Everything one fit needs lives in an arena freed at once: a fit of 16
+ * cells on 64 nodes otherwise spends more time in malloc than in search. */
+typedef struct ablock {
+    struct ablock *next;
+    size_t cap, used;
+    max_align_t data[];
+} ablock;
+
+typedef struct arena {
+    ablock *head;
+} arena;
+
+/* n zeroed objects of `size` bytes; aborts on overflow or OOM. */
+static void *arena_calloc(arena *a, size_t n, size_t size)
+{
+    if (size && n > (SIZE_MAX - 4096) / size)
+        abort();                            /* a size no fit can need */
+    size_t bytes = (n * size + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+    if (!bytes)
+        bytes = sizeof(max_align_t);
+    if (!a->head || a->head->cap - a->head->used < bytes) {
+        size_t cap = a->head ? 2 * a->head->cap : 8192;
+        if (cap < bytes)
+            cap = bytes;
+        ablock *b = vn_malloc(sizeof(*b) + cap);
+        *b = (ablock){.next = a->head, .cap = cap};
+        a->head = b;
+    }
+    char *p = (char *)a->head->data + a->head->used;
+    a->head->used += bytes;
+    memset(p, 0, bytes);
+    return p;
+}
+
+static void arena_free(arena *a)
+{
+    while (a->head) {
+        ablock *n = a->head->next;
+        free(a->head);
+        a->head = n;
+    }
+}
+
+#define ANEW(c, n, type) ((type *)arena_calloc((c)->ar, (n), sizeof(type)))
+
 /* ---- the host as the fitter sees it ----------------------------------- */
 
 /* Prepared once per host (vn_fit_host_new): what does not depend on usage
@@ -148,6 +205,18 @@ struct vn_fit_host {
     uint32_t *cpu_core;       /* CPU id -> 1 + flat core index; 0: not an online CPU */
     uint32_t *core_node;      /* flat core index -> node index */
     unsigned *core_online;    /* flat core index -> online threads */
+    size_t nids;
+    uint32_t *idx_of;         /* node id -> 1 + node index; 0: no such node */
+    /* Twin groups: nodes at the same distance from every other node (and
+     * from each other): a package's nodes on most hosts.  Which nodes of a
+     * group hold cells does not change the distance sum, only how many. */
+    size_t ngroups;
+    size_t *group;            /* N: node index -> group */
+    size_t *gstart;           /* ngroups + 1: members are gnodes[gstart[g]..] */
+    size_t *gnodes;           /* N: node indexes by group, ascending */
+    unsigned *gdist;          /* ngroups^2: distance between groups; the
+                               * diagonal: between two nodes of the group */
+    size_t *gclass;           /* ngroups: twin class of the group itself */
 };
 
 /* Per fit: the free resources now. */
@@ -165,6 +234,7 @@ typedef struct fcore {
 } fcore;
 
 typedef struct ctx {
+    arena *ar;                /* every array below */
     const vn_fit_host *fh;
     const vn_host *h;
     const vn_usage *used;
@@ -274,10 +344,79 @@ static void prep_cores(pnode *pn)
         cap_add(pn->cap_total, pn->cores[j].nonline, pn->cores[j].nonline);
 }
 
-static size_t node_index(const vn_host *h, unsigned id)
+static size_t node_index(const vn_fit_host *fh, unsigned id)
 {
-    const vn_host_node *n = vn_host_find_node(h, id);
-    return n ? (size_t)(n - h->nodes) : NO_NODE;
+    return id < fh->nids && fh->idx_of[id] ? fh->idx_of[id] - 1 : NO_NODE;
+}
+
+/* Twin classes of an n x n distance matrix M: u and v are twins when
+ * M[u][u] == M[v][v], M[u][v] == M[v][u] and every other w is as far from
+ * (and to) u as from v.  That is an equivalence, and the members of a class
+ * are all at one distance from each other.  Only a node's nearest earlier
+ * nodes are tried as twins (twins are each other's nearest on the hosts
+ * this is for), a few classes at most: O(n^2).  cls[u] = its class, in
+ * order of first member; returns the number of classes. */
+static size_t twin_classes(const unsigned *M, size_t n, size_t *cls, size_t *rep)
+{
+    size_t ncls = 0;
+    for (size_t u = 0; u < n; u++) {
+        const unsigned *ru = &M[u * n];
+        unsigned near = UINT32_MAX;
+        for (size_t v = 0; v < u; v++)
+            near = ru[v] < near ? ru[v] : near;
+        cls[u] = NO_NODE;
+        int tries = 0;
+        for (size_t v = 0; v < u && tries < 4 && cls[u] == NO_NODE; v++) {
+            if (ru[v] != near || rep[cls[v]] != v)
+                continue;       /* not nearest, or not its class's first */
+            tries++;
+            const unsigned *rv = &M[v * n];
+            bool twin = ru[u] == rv[v] && ru[v] == rv[u];
+            for (size_t w = 0; twin && w < n; w++)
+                if (w != u && w != v && (ru[w] != rv[w] || M[w * n + u] != M[w * n + v]))
+                    twin = false;
+            if (twin)
+                cls[u] = cls[v];
+        }
+        if (cls[u] == NO_NODE) {
+            rep[ncls] = u;
+            cls[u] = ncls++;
+        }
+    }
+    return ncls;
+}
+
+static void prep_groups(vn_fit_host *fh)
+{
+    size_t N = fh->N;
+    size_t *rep = vn_calloc(N + 1, sizeof(*rep));
+    fh->group = vn_calloc(N + 1, sizeof(*fh->group));
+    fh->ngroups = twin_classes(fh->D, N, fh->group, rep);
+    size_t m = fh->ngroups;
+    fh->gstart = vn_calloc(m + 1, sizeof(*fh->gstart));
+    fh->gnodes = vn_calloc(N + 1, sizeof(*fh->gnodes));
+    for (size_t x = 0; x < N; x++)
+        fh->gstart[fh->group[x] + 1]++;
+    for (size_t g = 0; g < m; g++)
+        fh->gstart[g + 1] += fh->gstart[g];
+    size_t *fill = vn_calloc(m + 1, sizeof(*fill));
+    for (size_t x = 0; x < N; x++) {
+        size_t g = fh->group[x];
+        fh->gnodes[fh->gstart[g] + fill[g]++] = x;
+    }
+    free(fill);
+    fh->gdist = vn_calloc(m * m + 1, sizeof(*fh->gdist));
+    for (size_t g = 0; g < m; g++) {
+        for (size_t h = 0; h < m; h++)
+            fh->gdist[g * m + h] = fh->D[rep[g] * N + rep[h]];
+        /* between two members; a group of one has no such pair */
+        fh->gdist[g * m + g] = fh->gstart[g + 1] - fh->gstart[g] > 1
+                                   ? fh->D[fh->gnodes[fh->gstart[g]] * N + fh->gnodes[fh->gstart[g] + 1]]
+                                   : 0;
+    }
+    fh->gclass = vn_calloc(m + 1, sizeof(*fh->gclass));
+    (void)twin_classes(fh->gdist, m, fh->gclass, rep);
+    free(rep);
 }
 
 typedef struct nbr_key {
@@ -306,6 +445,12 @@ vn_fit_host *vn_fit_host_new(const vn_host *h)
     fh->N = N;
     fh->nodes = vn_calloc(N + 1, sizeof(*fh->nodes));
     fh->D = vn_calloc(N * N + 1, sizeof(*fh->D));
+    for (size_t i = 0; i < N; i++)
+        if (h->nodes[i].id + (size_t)1 > fh->nids)
+            fh->nids = h->nodes[i].id + (size_t)1;
+    fh->idx_of = vn_calloc(fh->nids + 1, sizeof(*fh->idx_of));
+    for (size_t i = 0; i < N; i++)
+        fh->idx_of[h->nodes[i].id] = (uint32_t)(i + 1);
     fh->nbr = vn_calloc(N * N + 1, sizeof(*fh->nbr));
     fh->rowsum = vn_calloc(N + 1, sizeof(*fh->rowsum));
     fh->dmin = UINT32_MAX;
@@ -322,7 +467,7 @@ vn_fit_host *vn_fit_host_new(const vn_host *h)
         for (size_t j = 0; j < N; j++)
             fh->D[i * N + j] = i == j ? 10 : 20;
         for (size_t k = 0; k < pn->hn->ndistances; k++) {
-            size_t j = node_index(h, pn->hn->distance_ids[k]);
+            size_t j = node_index(fh, pn->hn->distance_ids[k]);
             if (j != NO_NODE && j != i)
                 fh->D[i * N + j] = pn->hn->distances[k];
         }
@@ -354,6 +499,7 @@ vn_fit_host *vn_fit_host_new(const vn_host *h)
                 fh->cpu_core[pn->cores[j].threads[t]] = (uint32_t)(f + 1);
         }
     }
+    prep_groups(fh);
     return fh;
 }
 
@@ -373,6 +519,12 @@ void vn_fit_host_free(vn_fit_host *fh)
     free(fh->cpu_core);
     free(fh->core_node);
     free(fh->core_online);
+    free(fh->idx_of);
+    free(fh->group);
+    free(fh->gstart);
+    free(fh->gnodes);
+    free(fh->gdist);
+    free(fh->gclass);
     free(fh);
 }
 
@@ -383,32 +535,42 @@ static bool cpu_is_used(const vn_bitmap *b, unsigned cpu)
 
 /* Free resources per node: memory minus usage; CPUs per thread policy,
  * recounted only on the nodes where `used` holds CPUs. */
-static void ctx_init(ctx *c, const vn_fit_host *fh, const vn_usage *used, const vn_fit_request *req)
+static void ctx_init(ctx *c, arena *ar, const vn_fit_host *fh, const vn_usage *used,
+                     const vn_fit_request *req)
 {
-    *c = (ctx){.fh = fh, .h = fh->h, .used = used, .req = req, .N = fh->N, .C = req->ncells,
-               .D = fh->D};
+    *c = (ctx){.ar = ar, .fh = fh, .h = fh->h, .used = used, .req = req, .N = fh->N,
+               .C = req->ncells, .D = fh->D};
     size_t N = c->N, C = c->C;
-    c->nodes = vn_calloc(N + 1, sizeof(*c->nodes));
+    c->nodes = ANEW(c, N, fnode);
     for (size_t i = 0; i < N; i++) {
-        fnode *fn = &c->nodes[i];
-        const vn_host_node *hn = fh->nodes[i].hn;
-        uint64_t u = used && used->ntakes ? vn_usage_get(used, hn->id, 0) : 0;
-        fn->mem_free = hn->free_kib > u ? hn->free_kib - u : 0;
-        memcpy(fn->cap_free, fh->nodes[i].cap_total, sizeof(fn->cap_free));
+        c->nodes[i].mem_free = fh->nodes[i].hn->free_kib;
+        memcpy(c->nodes[i].cap_free, fh->nodes[i].cap_total, sizeof(c->nodes[i].cap_free));
     }
-    if (used && used->cpus && vn_bitmap_count(used->cpus)) {
-        unsigned *nfree = vn_malloc((fh->ncores + 1) * sizeof(*nfree));
-        bool *touched = vn_calloc(N + 1, sizeof(*touched));
-        memcpy(nfree, fh->core_online, fh->ncores * sizeof(*nfree));
+    for (size_t t = 0; used && t < used->ntakes; t++) {
+        const vn_take *tk = &used->takes[t];
+        size_t i = node_index(fh, tk->node);
+        if (tk->page_kib || i == NO_NODE)
+            continue;
+        fnode *fn = &c->nodes[i];
+        fn->mem_free = fn->mem_free > tk->amount ? fn->mem_free - tk->amount : 0;
+    }
+    if (used && used->cpus) {
+        unsigned *nfree = NULL;
+        bool *touched = NULL;
         for (int b = vn_bitmap_next(used->cpus, -1); b >= 0 && (size_t)b < fh->ncpumap;
              b = vn_bitmap_next(used->cpus, b)) {
             uint32_t f = fh->cpu_core[b];
             if (!f)
                 continue;
+            if (!nfree) {
+                nfree = ANEW(c, fh->ncores, unsigned);
+                touched = ANEW(c, N, bool);
+                memcpy(nfree, fh->core_online, fh->ncores * sizeof(*nfree));
+            }
             nfree[f - 1]--;
             touched[fh->core_node[f - 1]] = true;
         }
-        for (size_t i = 0; i < N; i++) {
+        for (size_t i = 0; nfree && i < N; i++) {
             if (!touched[i])
                 continue;
             const pnode *pn = &fh->nodes[i];
@@ -416,39 +578,24 @@ static void ctx_init(ctx *c, const vn_fit_host *fh, const vn_usage *used, const 
             for (size_t j = 0; j < pn->ncores; j++)
                 cap_add(c->nodes[i].cap_free, nfree[pn->core0 + j], pn->cores[j].nonline);
         }
-        free(nfree);
-        free(touched);
     }
-    c->shape = vn_calloc(C + 1, sizeof(*c->shape));
-    c->fit = vn_calloc(C * N + 1, sizeof(*c->fit));
-    c->anyfit = vn_calloc(N + 1, sizeof(*c->anyfit));
-    c->room0 = vn_calloc(N + 1, sizeof(*c->room0));
-    c->acc0 = vn_calloc(N + 1, sizeof(*c->acc0));
-    c->busy0 = vn_calloc(N + 1, sizeof(*c->busy0));
-    c->score = vn_calloc(C * N + 1, sizeof(*c->score));
-    c->spans = vn_calloc(C + 1, sizeof(*c->spans));
-    c->span_set = vn_calloc(C + 1, sizeof(*c->span_set));
-    c->span_n = vn_calloc(C + 1, sizeof(*c->span_n));
-    c->span_drow = vn_calloc(C * N + 1, sizeof(*c->span_drow));
+    c->shape = ANEW(c, C, size_t);
+    c->fit = ANEW(c, C * N, bool);
+    c->anyfit = ANEW(c, N, bool);
+    c->room0 = ANEW(c, N, uint64_t);
+    c->acc0 = ANEW(c, N, uint64_t);
+    c->busy0 = ANEW(c, N, bool);
+    c->score = ANEW(c, C * N, int64_t);
+    c->spans = ANEW(c, C, bool);
+    c->span_set = ANEW(c, C, size_t *);
+    c->span_n = ANEW(c, C, size_t);
+    c->span_drow = ANEW(c, C * N, unsigned);
 }
 
 static void ctx_clear(ctx *c)
 {
     for (size_t i = 0; i < c->C; i++)
         free(c->span_set[i]);
-    free(c->nodes);
-    free(c->shape);
-    free(c->cand);
-    free(c->fit);
-    free(c->anyfit);
-    free(c->room0);
-    free(c->acc0);
-    free(c->busy0);
-    free(c->score);
-    free(c->spans);
-    free(c->span_set);
-    free(c->span_n);
-    free(c->span_drow);
     vn_buf_free(&c->why);
 }
 
@@ -496,7 +643,7 @@ static bool compute_fit(ctx *c)
     const vn_fit_request *r = c->req;
     vn_thread_policy pol = r->policy;
     bool ok = true;
-    bool *rowany = vn_calloc(c->C + 1, sizeof(*rowany));
+    bool *rowany = ANEW(c, c->C, bool);
     for (size_t i = 0; i < c->C; i++) {
         const vn_fit_cell *fc = &r->cells[i];
         /* a cell like an earlier one that fits somewhere shares its rows */
@@ -559,7 +706,6 @@ static bool compute_fit(ctx *c)
                         policy_name(pol));
         }
     }
-    free(rowany);
     return ok;
 }
 
@@ -764,8 +910,8 @@ static bool augment(const ctx *c, size_t i, size_t *node_cell, bool *seen)
  * names the cells that compete for too few nodes (Hall's condition). */
 static bool match(ctx *c, sol *s)
 {
-    size_t *node_cell = vn_malloc(c->N * sizeof(*node_cell) + 1);
-    bool *seen = vn_calloc(c->N + 1, sizeof(*seen));
+    size_t *node_cell = ANEW(c, c->N, size_t);
+    bool *seen = ANEW(c, c->N, bool);
     bool ok = true;
     for (size_t x = 0; x < c->N; x++)
         node_cell[x] = NO_NODE;
@@ -796,8 +942,6 @@ static bool match(ctx *c, sol *s)
     for (size_t x = 0; ok && x < c->N; x++)
         if (node_cell[x] != NO_NODE)
             s->pos[node_cell[x]] = x;
-    free(node_cell);
-    free(seen);
     return ok;
 }
 
@@ -947,7 +1091,7 @@ static void sol_copy(const ctx *c, sol *dst, const sol *src)
 
 static void sol_init(const ctx *c, sol *s)
 {
-    s->pos = vn_calloc(c->C + 1, sizeof(*s->pos));
+    s->pos = ANEW(c, c->C, size_t);
     for (size_t i = 0; i < c->C; i++)
         s->pos[i] = NO_NODE;
     s->valid = false;
@@ -1149,7 +1293,7 @@ static bool first_fit(const ctx *c, sol *s, bool *busy)
 static void search(ctx *c, sol *best)
 {
     size_t N = c->N;
-    size_t *order = vn_calloc(c->C + 1, sizeof(*order)), norder = 0;
+    size_t *order = ANEW(c, c->C, size_t), norder = 0;
     for (size_t i = 0; i < c->C; i++) {
         if (c->spans[i])
             continue;
@@ -1161,16 +1305,16 @@ static void search(ctx *c, sol *best)
         order[p] = i;
     }
 
-    bool *busy = vn_calloc(N + 1, sizeof(*busy));
-    uint64_t *acc = vn_calloc(N + 1, sizeof(*acc));
-    uint64_t *room = vn_calloc(N + 1, sizeof(*room));
-    seed_key *keys = vn_calloc(N + 1, sizeof(*keys));
+    bool *busy = ANEW(c, N, bool);
+    uint64_t *acc = ANEW(c, N, uint64_t);
+    uint64_t *room = ANEW(c, N, uint64_t);
+    seed_key *keys = ANEW(c, N, seed_key);
     sol top[KEEP], cur;
     for (size_t k = 0; k < KEEP; k++)
         sol_init(c, &top[k]);
     sol_init(c, &cur);
 
-    c->cand = vn_calloc(N + 1, sizeof(*c->cand));
+    c->cand = ANEW(c, N, size_t);
     c->ncand = 0;
     for (size_t x = 0; x < N; x++) {
         c->busy0[x] = c->nodes[x].used;
@@ -1183,7 +1327,7 @@ static void search(ctx *c, sol *best)
     /* room0[x]: the distance from x to the candidates (the greedy reads it
      * for candidates only): the row sum less the nodes that are not */
     if (norder > 1) {
-        bool *isc = vn_calloc(N + 1, sizeof(*isc));
+        bool *isc = ANEW(c, N, bool);
         for (size_t q = 0; q < c->ncand; q++)
             isc[c->cand[q]] = true;
         for (size_t q = 0; q < c->ncand; q++) {
@@ -1193,7 +1337,6 @@ static void search(ctx *c, sol *best)
                 if (!isc[y])
                     c->room0[x] -= c->D[x * N + y];
         }
-        free(isc);
     }
     uint64_t lower = span_pairs(c);
     if (norder == 1) {
@@ -1259,14 +1402,6 @@ static void search(ctx *c, sol *best)
     if (best->valid && norder > 1) {
         exact(c, order, norder, best, &cur, busy, acc, best->dist == lower);
     }
-    for (size_t k = 0; k < KEEP; k++)
-        free(top[k].pos);
-    free(cur.pos);
-    free(busy);
-    free(acc);
-    free(room);
-    free(keys);
-    free(order);
 }
 
 /* ---- host CPUs and the result ----------------------------------------- */
@@ -1286,10 +1421,10 @@ static void take_cpus(ctx *c, size_t n, unsigned want, vn_fit_cell_result *out, 
 {
     const pnode *pn = &c->fh->nodes[n];
     vn_thread_policy pol = c->req->policy;
-    fcore *cores = vn_calloc(pn->ncores + 1, sizeof(*cores));
+    fcore *cores = ANEW(c, pn->ncores, fcore);
     for (size_t k = 0; k < pn->ncores; k++) {
         const pcore *pc = &pn->cores[k];
-        cores[k].threads = vn_calloc(pc->nonline + 1, sizeof(unsigned));
+        cores[k].threads = ANEW(c, pc->nonline, unsigned);
         cores[k].nonline = pc->nonline;
         for (size_t t = 0; t < pc->nonline; t++)
             if (!cpu_is_used(c->used ? c->used->cpus : NULL, pc->threads[t]) &&
@@ -1297,7 +1432,7 @@ static void take_cpus(ctx *c, size_t n, unsigned want, vn_fit_cell_result *out, 
                 cores[k].threads[cores[k].nfree++] = pc->threads[t];
     }
     /* cores in order: most free threads first (siblings together), then id */
-    size_t *idx = vn_calloc(pn->ncores + 1, sizeof(*idx));
+    size_t *idx = ANEW(c, pn->ncores, size_t);
     for (size_t k = 0; k < pn->ncores; k++) {
         size_t p = k;
         while (p > 0 && core_cmp_free_desc(&cores[idx[p - 1]], &cores[k]) > 0) {
@@ -1334,10 +1469,6 @@ static void take_cpus(ctx *c, size_t n, unsigned want, vn_fit_cell_result *out, 
             vn_bitmap_set(taken->cpus, co->threads[t]);
         }
     }
-    for (size_t k = 0; k < pn->ncores; k++)
-        free(cores[k].threads);
-    free(cores);
-    free(idx);
 }
 
 /* Fill cell i's result on its node list (in fill order). */
@@ -1391,7 +1522,8 @@ int vn_fit_prepared(const vn_fit_host *fh, const vn_usage *used, const vn_fit_re
         return -1;
     }
     ctx c;
-    ctx_init(&c, fh, used, req);
+    arena ar = {0};
+    ctx_init(&c, &ar, fh, used, req);
     sol best;
     sol_init(&c, &best);
     int rc = -1;
@@ -1408,8 +1540,8 @@ int vn_fit_prepared(const vn_fit_host *fh, const vn_usage *used, const vn_fit_re
     } else {
         rc = 0;
     }
-    free(best.pos);
     ctx_clear(&c);
+    arena_free(&ar);
     return rc;
 }
 
