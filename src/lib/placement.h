@@ -26,13 +26,18 @@
  *    that fit), spread the free memory before (larger wins: emptiest);
  *    then the lowest node ids, cell by cell.  Deterministic.
  *
- * The search: greedy construction from the few nodes that can add the least
- * distance, for the first (largest) cell, and a first fit in node order;
- * then local improvement (moves to free nodes, swaps of two cells) of the
- * best few, then branch and bound from the best with a fixed budget of
- * work (exact on hosts of up to 8 nodes; larger ones keep the best found).
- * About 2 us for one cell and 30 us for 16 cells on a 64-node host
- * (bench/fit_bench.py).
+ * The search: when the cells are all of one shape and the host has twin
+ * groups (nodes at one distance from every other node, as a package's
+ * nodes are), a branch and bound over how many cells each group holds,
+ * interchangeable groups searched once: exact (distance, then strategy)
+ * within its budget; ties on both go to the first found, mostly the lowest
+ * ids.  Otherwise (or past that budget): greedy construction from the few
+ * nodes that can add the least distance, for the first (largest) cell, and
+ * a first fit in node order; then local improvement (moves to free nodes,
+ * swaps of two cells) of the best few, then branch and bound from the best
+ * with a fixed budget of work (exact on hosts of up to 8 nodes; larger ones
+ * keep the best found).  About 1 us for one cell and 4 us for 16 cells on a
+ * 64-node host of 16 packages (bench/fit_bench.py).
  */
 #ifndef VN_PLACEMENT_H
 #define VN_PLACEMENT_H
@@ -99,6 +104,7 @@ typedef struct vn_fit_result {
     size_t ncells;
     uint64_t distance_sum;
     vn_usage taken;              /* what the placement takes from the host */
+    void *store;                 /* owns cells and their arrays */
 } vn_fit_result;
 
 /* Fit req onto host minus used (may be NULL).  0 on success; -1 with

@@ -287,17 +287,33 @@ static vn_host *random_host(unsigned *seed, size_t n)
     return h;
 }
 
-static uint64_t best_dist;
+static uint64_t best_d;
+static int64_t best_s;
 
+/* Score as the fitter ranks it: pack = free memory left (less is better),
+ * spread = free memory before (more is better). */
+static int64_t score_of(const vn_host *h, const vn_fit_request *r, size_t i, unsigned x)
+{
+    int64_t fr = (int64_t)h->nodes[x].free_kib;
+    return r->strategy == VN_FIT_PACK ? fr - (int64_t)r->cells[i].mem_kib : -fr;
+}
+
+/* Every placement on distinct nodes: the least distance, then score, into
+ * best_d and best_s. */
 static void brute(const vn_host *h, const vn_fit_request *r, size_t k, unsigned *pos, bool *used)
 {
     if (k == r->ncells) {
         uint64_t d = 0;
-        for (size_t i = 0; i < k; i++)
+        int64_t sc = 0;
+        for (size_t i = 0; i < k; i++) {
+            sc += score_of(h, r, i, pos[i]);
             for (size_t j = i + 1; j < k; j++)
                 d += vn_host_distance(h, pos[i], pos[j]);
-        if (d < best_dist)
-            best_dist = d;
+        }
+        if (d < best_d || (d == best_d && sc < best_s)) {
+            best_d = d;
+            best_s = sc;
+        }
         return;
     }
     for (size_t x = 0; x < h->nnodes; x++) {
@@ -308,6 +324,45 @@ static void brute(const vn_host *h, const vn_fit_request *r, size_t k, unsigned 
         brute(h, r, k + 1, pos, used);
         used[x] = false;
     }
+}
+
+/* Fit r on h and compare with the exhaustive optimum: counts the runs
+ * (placements without a spanning cell) and those above the optimum
+ * distance; with `score`, a placement at the optimum distance must have the
+ * optimum score too. */
+static void vs_brute(const vn_host *h, const vn_fit_request *r, bool score, unsigned *runs,
+                     unsigned *worse)
+{
+    unsigned pos[16];
+    bool used[16] = {false};
+    best_d = UINT64_MAX;
+    best_s = INT64_MAX;
+    brute(h, r, 0, pos, used);
+    vn_fit_result res;
+    vn_error e = {0};
+    int rc = vn_fit(h, NULL, r, &res, &e);
+    if (best_d == UINT64_MAX) {
+        /* nothing fits on distinct nodes: the fitter refuses (or spans a
+         * cell larger than every node) */
+        if (rc == 0)
+            vn_fit_result_clear(&res);
+        return;
+    }
+    assert_int_equal(rc, 0);
+    int64_t sc = 0;
+    bool spans = false;
+    for (size_t i = 0; i < r->ncells; i++) {
+        spans |= res.cells[i].nnodes > 1;
+        sc += score_of(h, r, i, res.cells[i].nodes[0]);
+    }
+    if (!spans) {
+        (*runs)++;
+        assert_true(res.distance_sum >= best_d);
+        *worse += res.distance_sum > best_d;
+        if (score && res.distance_sum == best_d)
+            assert_int_equal(sc, best_s);
+    }
+    vn_fit_result_clear(&res);
 }
 
 static void test_vs_exhaustive(void **state)
@@ -322,30 +377,7 @@ static void test_vs_exhaustive(void **state)
         vn_fit_request r = req_n(c, 0, 0);
         for (size_t i = 0; i < c; i++)
             r.cells[i].mem_kib = (1 + lcg(&seed) % 8) * GIB;
-        unsigned pos[8];
-        bool used[8] = {false};
-        best_dist = UINT64_MAX;
-        brute(h, &r, 0, pos, used);
-        vn_fit_result res;
-        vn_error e = {0};
-        int rc = vn_fit(h, NULL, &r, &res, &e);
-        if (best_dist == UINT64_MAX) {
-            /* nothing fits on distinct nodes: the fitter refuses (or spans a
-             * cell larger than every node) */
-            if (rc == 0)
-                vn_fit_result_clear(&res);
-        } else {
-            assert_int_equal(rc, 0);
-            bool spans = false;
-            for (size_t i = 0; i < c; i++)
-                spans |= res.cells[i].nnodes > 1;
-            if (!spans) {
-                runs++;
-                assert_true(res.distance_sum >= best_dist);
-                worse += res.distance_sum > best_dist;
-            }
-            vn_fit_result_clear(&res);
-        }
+        vs_brute(h, &r, false, &runs, &worse);
         free(r.cells);
         vn_host_free(h);
     }
@@ -353,6 +385,59 @@ static void test_vs_exhaustive(void **state)
      * it, greedy and local improvement alone miss the optimum in ~1%) */
     print_message("vs exhaustive: %u of %u placements above the optimum\n", worse, runs);
     assert_true(runs > 500);
+    assert_int_equal(worse, 0);
+}
+
+/* ---- twin groups (identical cells): exact in distance, then score ------ */
+
+/* Packages of 1-4 nodes: one distance inside each package (11-15), one
+ * between each pair of packages (16-40), so the packages are the twin
+ * groups; free memory varies so groups have room for different counts. */
+static vn_host *grouped_host(unsigned *seed, size_t n)
+{
+    vn_host *h = random_host(seed, n);
+    size_t pkg[12], npkg = 0;
+    for (size_t i = 0; i < n; npkg++) {
+        size_t w = 1 + lcg(seed) % 4;
+        for (size_t k = 0; k < w && i < n; k++)
+            pkg[i++] = npkg;
+    }
+    unsigned inner[12], between[12][12];
+    for (size_t a = 0; a < npkg; a++) {
+        inner[a] = 11 + lcg(seed) % 5;
+        for (size_t b = a; b < npkg; b++)
+            between[a][b] = between[b][a] = 16 + lcg(seed) % 25;
+    }
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < n; j++)
+            h->nodes[i].distances[j] = i == j ? 10 : pkg[i] == pkg[j] ? inner[pkg[i]]
+                                                                     : between[pkg[i]][pkg[j]];
+    /* half the hosts: nodes alike but a few nearly full, so that groups tie
+     * on room and scores and only their distances tell them apart */
+    if (lcg(seed) % 2)
+        for (size_t i = 0; i < n; i++)
+            h->nodes[i].mem_kib = h->nodes[i].free_kib = (lcg(seed) % 4 ? 8 : 1) * GIB;
+    return h;
+}
+
+static void test_groups_vs_exhaustive(void **state)
+{
+    (void)state;
+    unsigned seed = 1234, runs = 0, worse = 0;
+    for (int t = 0; t < 600; t++) {
+        size_t n = 4 + lcg(&seed) % 6, c = 2 + lcg(&seed) % 4;
+        if (c > n)
+            c = n;
+        vn_host *h = grouped_host(&seed, n);
+        vn_fit_request r = req_n(c, (1 + lcg(&seed) % 6) * GIB, 0);
+        r.strategy = lcg(&seed) % 2 ? VN_FIT_PACK : VN_FIT_SPREAD;
+        vs_brute(h, &r, true, &runs, &worse);
+        free(r.cells);
+        vn_host_free(h);
+    }
+    print_message("twin groups vs exhaustive: %u of %u placements above the optimum\n", worse,
+                  runs);
+    assert_true(runs > 300);
     assert_int_equal(worse, 0);
 }
 
@@ -468,6 +553,7 @@ int main(void)
         cmocka_unit_test(test_thread_policies),
         cmocka_unit_test(test_hugepages),
         cmocka_unit_test(test_vs_exhaustive),
+        cmocka_unit_test(test_groups_vs_exhaustive),
         cmocka_unit_test(test_determinism),
         cmocka_unit_test(test_prepared_reuse),
         cmocka_unit_test(test_usage_foreign),
