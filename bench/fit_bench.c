@@ -15,7 +15,7 @@
  * strategy pack.
  *
  * The host is prepared once (vn_fit_host_new: distances by index, cores,
- * nearest neighbours), as Nova's host topology object is built once; each
+ * twin groups), as Nova's host topology object is built once; each
  * timed call is vn_fit_prepared.  The median of vn_fit (preparing the host
  * on every call, what one `vnuma plan` run pays) is printed too.
  *

@@ -4,7 +4,7 @@
  *
  * Steps (vn_fit_prepared; vn_fit prepares the host first):
  *  0. once per host (vn_fit_host_new): distances by node index, each node's
- *     cores (SMT siblings), nodes sorted by distance from each node, twin
+ *     cores (SMT siblings), the distinct distances, twin
  *     groups (nodes at one distance from every other node: packages);
  *  1. free resources per host node: memory, huge pages of each size, host
  *     CPUs per thread policy, minus what `used` holds;
@@ -204,7 +204,11 @@ struct vn_fit_host {
     unsigned *D;              /* N*N distances by node index */
     unsigned dmin;            /* least distance between two different nodes */
     uint64_t *rowsum;         /* N: distance from a node to all nodes */
-    size_t *nbr;              /* N*N: row x = node indexes by distance from x */
+    unsigned vals[256];       /* the distinct distances, ascending */
+    size_t nvals;
+    uint8_t *vrank;           /* distance -> its index in vals; NULL when the
+                               * host has more than 256 distinct distances or
+                               * one above 65535 */
     size_t ncpumap;
     uint32_t *cpu_core;       /* CPU id -> 1 + flat core index; 0: not an online CPU */
     uint32_t *core_node;      /* flat core index -> node index */
@@ -423,22 +427,31 @@ static void prep_groups(vn_fit_host *fh)
     free(rep);
 }
 
-typedef struct nbr_key {
-    const unsigned *drow;     /* distances from the row's node */
-    size_t row;
-} nbr_key;
-
-/* Nearest first; the node itself before a node at the same distance. */
-static int nbr_cmp(const void *a, const void *b, void *arg)
+/* Distances take few values (a SLIT holds bytes, and hosts have a handful
+ * of levels): a table from distance to rank lets rank_seeds count instead
+ * of sort. */
+static void prep_vals(vn_fit_host *fh)
 {
-    const nbr_key *k = arg;
-    size_t x = *(const size_t *)a, y = *(const size_t *)b;
-    unsigned dx = k->drow[x], dy = k->drow[y];
-    if (dx != dy)
-        return dx < dy ? -1 : 1;
-    if ((x == k->row) != (y == k->row))
-        return x == k->row ? -1 : 1;
-    return (x > y) - (x < y);
+    size_t NN = fh->N * fh->N;
+    unsigned maxd = 0;
+    for (size_t k = 0; k < NN; k++)
+        maxd = fh->D[k] > maxd ? fh->D[k] : maxd;
+    if (maxd > 65535)
+        return;
+    fh->vrank = vn_calloc((size_t)maxd + 1, 1);
+    for (size_t k = 0; k < NN; k++)
+        fh->vrank[fh->D[k]] = 1;
+    for (unsigned v = 0; v <= maxd; v++) {
+        if (!fh->vrank[v])
+            continue;
+        if (fh->nvals == 256) {
+            free(fh->vrank);
+            fh->vrank = NULL;
+            return;
+        }
+        fh->vals[fh->nvals] = v;
+        fh->vrank[v] = (uint8_t)fh->nvals++;
+    }
 }
 
 vn_fit_host *vn_fit_host_new(const vn_host *h)
@@ -455,7 +468,6 @@ vn_fit_host *vn_fit_host_new(const vn_host *h)
     fh->idx_of = vn_calloc(fh->nids + 1, sizeof(*fh->idx_of));
     for (size_t i = 0; i < N; i++)
         fh->idx_of[h->nodes[i].id] = (uint32_t)(i + 1);
-    fh->nbr = vn_calloc(N * N + 1, sizeof(*fh->nbr));
     fh->rowsum = vn_calloc(N + 1, sizeof(*fh->rowsum));
     fh->dmin = UINT32_MAX;
     unsigned maxcpu = 0;
@@ -478,15 +490,12 @@ vn_fit_host *vn_fit_host_new(const vn_host *h)
     }
     for (size_t i = 0; i < N; i++) {
         for (size_t j = 0; j < N; j++) {
-            fh->nbr[i * N + j] = j;
             if (j != i && fh->D[i * N + j] < fh->dmin)
                 fh->dmin = fh->D[i * N + j];
-        }
-        for (size_t j = 0; j < N; j++)
             fh->rowsum[i] += fh->D[i * N + j];
-        nbr_key k = {.drow = &fh->D[i * N], .row = i};
-        qsort_r(&fh->nbr[i * N], N, sizeof(*fh->nbr), nbr_cmp, &k);
+        }
     }
+    prep_vals(fh);
     if (fh->dmin == UINT32_MAX)
         fh->dmin = 0;
     fh->ncpumap = maxcpu;
@@ -518,7 +527,7 @@ void vn_fit_host_free(vn_fit_host *fh)
     }
     free(fh->nodes);
     free(fh->D);
-    free(fh->nbr);
+    free(fh->vrank);
     free(fh->rowsum);
     free(fh->cpu_core);
     free(fh->core_node);
@@ -1248,23 +1257,41 @@ static int seed_cmp(const void *a, const void *b)
  * least the span pairs plus half the sum of its nodes' keys, so half the
  * sum of the `norder` smallest keys bounds it from below; the cheapest
  * nodes are the greedy's seeds.  Returns the number of ranked nodes. */
+static int uint_cmp(const void *a, const void *b)
+{
+    unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
+    return (x > y) - (x < y);
+}
+
 static size_t rank_seeds(const ctx *c, size_t norder, seed_key *keys)
 {
-    size_t N = c->N, nk = 0;
-    for (size_t x = 0; x < N; x++) {
-        if (c->busy0[x] || !c->anyfit[x])
-            continue;
+    const vn_fit_host *fh = c->fh;
+    size_t N = c->N, nk = 0, V = fh->nvals;
+    size_t *cnt = ANEW(c, V + 1, size_t);
+    unsigned *dist = fh->vrank ? NULL : ANEW(c, c->ncand + 1, unsigned);
+    for (size_t q = 0; q < c->ncand; q++) {
+        size_t x = c->cand[q], need = norder - 1;
+        const unsigned *drow = &c->D[x * N];
         uint64_t sum = 0;
-        size_t got = 0;
-        const size_t *row = &c->fh->nbr[x * N];
-        for (size_t k = 0; k < N && got + 1 < norder; k++) {
-            size_t y = row[k];
-            if (y == x || c->busy0[y] || !c->anyfit[y])
-                continue;
-            sum += c->D[x * N + y];
-            got++;
+        if (fh->vrank) {        /* count the candidates at each distance */
+            memset(cnt, 0, V * sizeof(*cnt));
+            for (size_t r = 0; r < c->ncand; r++)
+                cnt[fh->vrank[drow[c->cand[r]]]] += c->cand[r] != x;
+            for (size_t v = 0; v < V && need; v++) {
+                size_t t = cnt[v] < need ? cnt[v] : need;
+                sum += (uint64_t)t * fh->vals[v];
+                need -= t;
+            }
+        } else {
+            size_t n = 0;
+            for (size_t r = 0; r < c->ncand; r++)
+                if (c->cand[r] != x)
+                    dist[n++] = drow[c->cand[r]];
+            qsort(dist, n, sizeof(*dist), uint_cmp);
+            for (size_t k = 0; k < n && need; k++, need--)
+                sum += dist[k];
         }
-        if (got + 1 < norder)
+        if (need)
             continue;           /* too few nodes around: no placement uses x */
         keys[nk++] = (seed_key){.key = 2 * c->acc0[x] + sum, .x = x};
     }
