@@ -3,7 +3,7 @@
  * guest cells, in process.  bench/fit_bench.py runs it beside OpenStack
  * Nova's numa_fit_instance_to_host on the same topologies.
  *
- * usage: fit_bench NODES CELLS [REPS [BUSY]]
+ * usage: fit_bench NODES CELLS [REPS [BUSY [SHAPE]]]
  *
  * The host: synthetic "package:NODES/4 numa:4 core:4 pu:2 mem=16G"
  * (distance 10 self, 12 in a package, 21 across; 8 host CPUs a node, SMT
@@ -12,7 +12,8 @@
  * busy node has 14 GiB of its 16 taken and its first core's two CPUs
  * pinned by another guest.  The guest:
  * CELLS cells of 4 GiB with 2 dedicated vCPUs each, thread policy prefer,
- * strategy pack.
+ * strategy pack; SHAPE=mixed: the odd cells have 2 GiB (cells of two
+ * shapes take the node-level search, not the twin-group one).
  *
  * The host is prepared once (vn_fit_host_new: distances by index, cores,
  * twin groups), as Nova's host topology object is built once; each
@@ -47,12 +48,13 @@ static int dbl_cmp(const void *a, const void *b)
 int main(int argc, char **argv)
 {
     if (argc < 3) {
-        fprintf(stderr, "usage: fit_bench NODES CELLS [REPS [mod4|pkg0]]\n");
+        fprintf(stderr, "usage: fit_bench NODES CELLS [REPS [mod4|pkg0 [same|mixed]]]\n");
         return 2;
     }
     unsigned nodes = (unsigned)atoi(argv[1]), cells = (unsigned)atoi(argv[2]);
     int reps = argc > 3 ? atoi(argv[3]) : 200;
     bool pkg0 = argc > 4 && !strcmp(argv[4], "pkg0");
+    bool mixed = argc > 5 && !strcmp(argv[5], "mixed");
     if (nodes < 4 || nodes % 4 || !cells || reps < 1) {
         fprintf(stderr, "fit_bench: NODES a multiple of 4, CELLS >= 1\n");
         return 2;
@@ -78,7 +80,8 @@ int main(int argc, char **argv)
     vn_fit_request req = {.ncells = cells, .strategy = VN_FIT_PACK, .policy = VN_THREAD_PREFER};
     req.cells = calloc(cells, sizeof(*req.cells));
     for (unsigned i = 0; i < cells; i++)
-        req.cells[i] = (vn_fit_cell){.id = i, .mem_kib = 4ull * 1024 * 1024, .nvcpus = 2};
+        req.cells[i] = (vn_fit_cell){.id = i, .mem_kib = (mixed && i % 2 ? 2ull : 4ull) * 1024 * 1024,
+                                     .nvcpus = 2};
 
     double *t = calloc((size_t)reps, sizeof(*t));
     vn_fit_result res = {0};

@@ -7,7 +7,9 @@ Hosts: 4 to 64 NUMA nodes, 4 nodes a package (distance 12 inside a package,
 and the first core taken), two patterns: mod4 = every node with id % 4 == 1;
 pkg0 = nodes 1-3 (package 0 keeps one free node: a first fit in node order
 starts there and pays 21 to reach the next package).  Guests:
-1 to 16 cells of 4 GiB with 2 dedicated vCPUs (thread policy prefer).
+1 to 16 cells of 4 GiB with 2 dedicated vCPUs (thread policy prefer);
+with --shapes mixed too, guests whose odd cells have 2 GiB (two cell shapes:
+vnuma's node-level search instead of its twin-group one).
 bench/fit_bench.c builds the same host for vnuma (in process, linked
 against libvnuma_internal); here Nova's objects are built to match.  As
 Nova's host topology object is built once, vnuma's host is prepared once
@@ -22,6 +24,7 @@ host cells in order and takes the first that fits; it ignores distances,
 so its distance sum is computed here from the cells it chose.
 
 usage: bench/fit_bench.py [--fit-bench build/fit_bench] [--timeout S] [--reps N]
+                          [--busy mod4,pkg0] [--shapes same,mixed] [--no-nova]
 """
 import argparse, multiprocessing, os, subprocess, sys, time
 
@@ -44,7 +47,11 @@ def busy(n, pattern):
     return 1 <= n <= 3 if pattern == "pkg0" else n % 4 == 1
 
 
-def nova_case(nnodes, ncells, pattern, conn):
+def cell_mb(i, shape):
+    return 2048 if shape == "mixed" and i % 2 else 4096
+
+
+def nova_case(nnodes, ncells, pattern, shape, conn):
     from nova import objects
     from nova.virt import hardware
     cells = []
@@ -59,7 +66,7 @@ def nova_case(nnodes, ncells, pattern, conn):
             network_metadata=objects.NetworkMetadata(physnets=set(), tunneled=False)))
     host = objects.NUMATopology(cells=cells)
     inst = objects.InstanceNUMATopology(cells=[
-        objects.InstanceNUMACell(id=i, cpuset=set(), pcpuset={2 * i, 2 * i + 1}, memory=4096,
+        objects.InstanceNUMACell(id=i, cpuset=set(), pcpuset={2 * i, 2 * i + 1}, memory=cell_mb(i, shape),
                                  cpu_policy='dedicated', cpu_thread_policy='prefer')
         for i in range(ncells)])
     # the best of up to 5 calls (the first pays one-time set-up), within 2 s
@@ -75,10 +82,10 @@ def nova_case(nnodes, ncells, pattern, conn):
     conn.send((best, [c.id for c in fitted.cells] if fitted else None))
 
 
-def run_nova(nnodes, ncells, pattern, timeout):
+def run_nova(nnodes, ncells, pattern, shape, timeout):
     ctx = multiprocessing.get_context("fork")
     parent, child = ctx.Pipe()
-    p = ctx.Process(target=nova_case, args=(nnodes, ncells, pattern, child))
+    p = ctx.Process(target=nova_case, args=(nnodes, ncells, pattern, shape, child))
     p.start()
     if parent.poll(timeout):
         res = parent.recv()
@@ -89,8 +96,8 @@ def run_nova(nnodes, ncells, pattern, timeout):
     return None
 
 
-def run_vnuma(exe, nnodes, ncells, reps, pattern):
-    out = subprocess.run([exe, str(nnodes), str(ncells), str(reps), pattern], check=True,
+def run_vnuma(exe, nnodes, ncells, reps, pattern, shape):
+    out = subprocess.run([exe, str(nnodes), str(ncells), str(reps), pattern, shape], check=True,
                          capture_output=True, text=True).stdout.split()
     med_us, prep_us = float(out[3]), float(out[6])
     if out[4] == "none":
@@ -105,6 +112,7 @@ def main():
     ap.add_argument("--reps", type=int, default=200, help="vnuma repetitions (median)")
     ap.add_argument("--no-nova", action="store_true")
     ap.add_argument("--busy", default="mod4,pkg0", help="busy patterns (mod4, pkg0)")
+    ap.add_argument("--shapes", default="same", help="guest cells: same (all 4 GiB), mixed")
     a = ap.parse_args()
 
     nova_ok = False
@@ -120,28 +128,30 @@ def main():
             print(f"# Nova unavailable ({type(e).__name__}: {e}); vnuma's figures alone")
     print("# host: N nodes, 4 a package (12 inside, 21 across), 4 cores x 2 threads, 16 GiB;")
     print("#       busy nodes (14 GiB and a core taken): mod4 = id % 4 == 1, pkg0 = 1-3")
-    print("# guest: C cells of 4 GiB, 2 dedicated vCPUs each (thread policy prefer)")
-    print(f"{'busy':>4} {'nodes':>5} {'cells':>5} {'nova ms':>10} {'vnuma ms':>9} {'ratio':>8} "
-          f"{'nova dist':>9} {'vnuma dist':>10} {'prep ms':>8}")
-    for pattern, n, c in ((p, n, c) for p in a.busy.split(",") for n in NODES for c in CELLS):
+    print("# guest: C cells of 4 GiB, 2 dedicated vCPUs each (thread policy prefer);")
+    print("#        shape mixed: the odd cells have 2 GiB")
+    print(f"{'busy':>4} {'shape':>5} {'nodes':>5} {'cells':>5} {'nova ms':>10} {'vnuma ms':>9} "
+          f"{'ratio':>8} {'nova dist':>9} {'vnuma dist':>10} {'prep ms':>8}")
+    cases = ((p, sh, n, c) for sh in a.shapes.split(",") for p in a.busy.split(",")
+             for n in NODES for c in CELLS)
+    for pattern, shape, n, c in cases:
         if c > n:
             continue
-        v_us, p_us, v_dist, _ = run_vnuma(a.fit_bench, n, c, a.reps, pattern)
+        v_us, p_us, v_dist, _ = run_vnuma(a.fit_bench, n, c, a.reps, pattern, shape)
         vd = "no fit" if v_dist is None else str(v_dist)
+        head = f"{pattern:>4} {shape:>5} {n:>5} {c:>5}"
         if not nova_ok:
-            print(f"{pattern:>4} {n:>5} {c:>5} {'-':>10} {v_us / 1e3:>9.4f} {'-':>8} {'-':>9} {vd:>10} "
-                  f"{p_us / 1e3:>8.3f}")
+            print(f"{head} {'-':>10} {v_us / 1e3:>9.4f} {'-':>8} {'-':>9} {vd:>10} {p_us / 1e3:>8.3f}")
             continue
-        r = run_nova(n, c, pattern, a.timeout)
+        r = run_nova(n, c, pattern, shape, a.timeout)
         if r is None:
             nt, ratio, nd = f"> {a.timeout * 1e3:.0f}", f"> {a.timeout * 1e6 / v_us:.0f}", "-"
         else:
             nt = f"{r[0] * 1e3:.3f}"
             ratio = f"{r[0] * 1e6 / v_us:.0f}"
             nd = "no fit" if r[1] is None else str(dist_sum(r[1]))
-        print(f"{pattern:>4} {n:>5} {c:>5} {nt:>10} {v_us / 1e3:>9.4f} {ratio:>8} {nd:>9} {vd:>10} "
-              f"{p_us / 1e3:>8.3f}", flush=True)
-
+        print(f"{head} {nt:>10} {v_us / 1e3:>9.4f} {ratio:>8} {nd:>9} {vd:>10} {p_us / 1e3:>8.3f}",
+              flush=True)
 
 if __name__ == "__main__":
     main()

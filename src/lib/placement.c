@@ -4,7 +4,8 @@
  *
  * Steps (vn_fit_prepared; vn_fit prepares the host first):
  *  0. once per host (vn_fit_host_new): distances by node index, each node's
- *     cores (SMT siblings), the distinct distances, twin
+ *     cores (SMT siblings), nodes by distance from each (a counting sort
+ *     over the few distinct distances), twin
  *     groups (nodes at one distance from every other node: packages);
  *  1. free resources per host node: memory, huge pages of each size, host
  *     CPUs per thread policy, minus what `used` holds;
@@ -204,6 +205,7 @@ struct vn_fit_host {
     unsigned *D;              /* N*N distances by node index */
     unsigned dmin;            /* least distance between two different nodes */
     uint64_t *rowsum;         /* N: distance from a node to all nodes */
+    uint32_t *nbr;            /* N*N: row x = node indexes by distance from x */
     unsigned vals[256];       /* the distinct distances, ascending */
     size_t nvals;
     uint8_t *vrank;           /* distance -> its index in vals; NULL when the
@@ -427,9 +429,57 @@ static void prep_groups(vn_fit_host *fh)
     free(rep);
 }
 
+typedef struct nbr_key {
+    const unsigned *drow;     /* distances from the row's node */
+    uint32_t row;
+} nbr_key;
+
+/* Nearest first; the node itself before a node at the same distance. */
+static int nbr_cmp(const void *a, const void *b, void *arg)
+{
+    const nbr_key *k = arg;
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    unsigned dx = k->drow[x], dy = k->drow[y];
+    if (dx != dy)
+        return dx < dy ? -1 : 1;
+    if ((x == k->row) != (y == k->row))
+        return x == k->row ? -1 : 1;
+    return (x > y) - (x < y);
+}
+
+/* Row x of nbr: the nodes nearest first, x itself first at its distance,
+ * then by index.  With the distance ranks (prep_vals) each row is a
+ * counting sort, O(N); else a comparison sort. */
+static void prep_nbr(vn_fit_host *fh)
+{
+    size_t N = fh->N, V = fh->nvals;
+    size_t *start = vn_calloc(V + 1, sizeof(*start));
+    for (size_t x = 0; x < N; x++) {
+        const unsigned *row = &fh->D[x * N];
+        uint32_t *out = &fh->nbr[x * N];
+        if (!fh->vrank) {
+            for (size_t y = 0; y < N; y++)
+                out[y] = (uint32_t)y;
+            nbr_key k = {.drow = row, .row = (uint32_t)x};
+            qsort_r(out, N, sizeof(*out), nbr_cmp, &k);
+            continue;
+        }
+        memset(start, 0, (V + 1) * sizeof(*start));
+        for (size_t y = 0; y < N; y++)
+            start[fh->vrank[row[y]] + 1]++;
+        for (size_t v = 0; v < V; v++)
+            start[v + 1] += start[v];
+        out[start[fh->vrank[row[x]]]++] = (uint32_t)x;
+        for (size_t y = 0; y < N; y++)
+            if (y != x)
+                out[start[fh->vrank[row[y]]]++] = (uint32_t)y;
+    }
+    free(start);
+}
+
 /* Distances take few values (a SLIT holds bytes, and hosts have a handful
- * of levels): a table from distance to rank lets rank_seeds count instead
- * of sort. */
+ * of levels): a table from distance to rank makes prep_nbr a counting
+ * sort. */
 static void prep_vals(vn_fit_host *fh)
 {
     size_t NN = fh->N * fh->N;
@@ -496,6 +546,8 @@ vn_fit_host *vn_fit_host_new(const vn_host *h)
         }
     }
     prep_vals(fh);
+    fh->nbr = vn_malloc((N * N + 1) * sizeof(*fh->nbr));
+    prep_nbr(fh);
     if (fh->dmin == UINT32_MAX)
         fh->dmin = 0;
     fh->ncpumap = maxcpu;
@@ -528,6 +580,7 @@ void vn_fit_host_free(vn_fit_host *fh)
     free(fh->nodes);
     free(fh->D);
     free(fh->vrank);
+    free(fh->nbr);
     free(fh->rowsum);
     free(fh->cpu_core);
     free(fh->core_node);
@@ -1257,41 +1310,21 @@ static int seed_cmp(const void *a, const void *b)
  * least the span pairs plus half the sum of its nodes' keys, so half the
  * sum of the `norder` smallest keys bounds it from below; the cheapest
  * nodes are the greedy's seeds.  Returns the number of ranked nodes. */
-static int uint_cmp(const void *a, const void *b)
-{
-    unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
-    return (x > y) - (x < y);
-}
-
 static size_t rank_seeds(const ctx *c, size_t norder, seed_key *keys)
 {
-    const vn_fit_host *fh = c->fh;
-    size_t N = c->N, nk = 0, V = fh->nvals;
-    size_t *cnt = ANEW(c, V + 1, size_t);
-    unsigned *dist = fh->vrank ? NULL : ANEW(c, c->ncand + 1, unsigned);
+    size_t N = c->N, nk = 0;
     for (size_t q = 0; q < c->ncand; q++) {
-        size_t x = c->cand[q], need = norder - 1;
-        const unsigned *drow = &c->D[x * N];
+        size_t x = c->cand[q], got = 0;
         uint64_t sum = 0;
-        if (fh->vrank) {        /* count the candidates at each distance */
-            memset(cnt, 0, V * sizeof(*cnt));
-            for (size_t r = 0; r < c->ncand; r++)
-                cnt[fh->vrank[drow[c->cand[r]]]] += c->cand[r] != x;
-            for (size_t v = 0; v < V && need; v++) {
-                size_t t = cnt[v] < need ? cnt[v] : need;
-                sum += (uint64_t)t * fh->vals[v];
-                need -= t;
-            }
-        } else {
-            size_t n = 0;
-            for (size_t r = 0; r < c->ncand; r++)
-                if (c->cand[r] != x)
-                    dist[n++] = drow[c->cand[r]];
-            qsort(dist, n, sizeof(*dist), uint_cmp);
-            for (size_t k = 0; k < n && need; k++, need--)
-                sum += dist[k];
+        const uint32_t *row = &c->fh->nbr[x * N];
+        for (size_t k = 0; k < N && got + 1 < norder; k++) {
+            size_t y = row[k];
+            if (y == x || c->busy0[y] || !c->anyfit[y])
+                continue;
+            sum += c->D[x * N + y];
+            got++;
         }
-        if (need)
+        if (got + 1 < norder)
             continue;           /* too few nodes around: no placement uses x */
         keys[nk++] = (seed_key){.key = 2 * c->acc0[x] + sum, .x = x};
     }

@@ -374,8 +374,8 @@ static void test_vs_exhaustive(void **state)
         if (c > n)
             c = n;
         vn_host *h = random_host(&seed, n);
-        /* every fourth host: distances above 65535, which rank_seeds sorts
-         * instead of counting */
+        /* every fourth host: distances above 65535, which the host
+         * preparation sorts by comparison instead of counting */
         for (size_t i = 0; t % 4 == 3 && i < n; i++)
             for (size_t j = 0; j < n; j++)
                 h->nodes[i].distances[j] *= 5000;
