@@ -37,6 +37,21 @@ const vn_host_node *vn_host_find_node(const vn_host *h, unsigned id)
     return NULL;
 }
 
+void vn_host_add_page_size(vn_host *h, uint64_t kib)
+{
+    if (kib == VN_BASE_PAGE_KIB)
+        return;
+    size_t i = 0;
+    while (i < h->nhugepage_sizes && h->hugepage_sizes_kib[i] < kib)
+        i++;
+    if (i < h->nhugepage_sizes && h->hugepage_sizes_kib[i] == kib)
+        return;
+    VN_APPEND(h->hugepage_sizes_kib, h->nhugepage_sizes);
+    memmove(&h->hugepage_sizes_kib[i + 1], &h->hugepage_sizes_kib[i],
+            (h->nhugepage_sizes - 1 - i) * sizeof(uint64_t));
+    h->hugepage_sizes_kib[i] = kib;
+}
+
 bool vn_host_has_node(const vn_host *h, unsigned id)
 {
     return vn_host_find_node(h, id) != NULL;

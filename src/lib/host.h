@@ -56,6 +56,11 @@ typedef struct vn_host {
 vn_host *vn_host_new(void);
 void vn_host_free(vn_host *h);
 const vn_host_node *vn_host_find_node(const vn_host *h, unsigned id);
+#define VN_BASE_PAGE_KIB 4   /* the base page: not a huge page size */
+
+/* Record a huge page size the host offers (kept sorted, no duplicates;
+ * the base page size is not a huge page size and is ignored). */
+void vn_host_add_page_size(vn_host *h, uint64_t kib);
 bool vn_host_has_node(const vn_host *h, unsigned id);
 /* Distance between two nodes; 10 for itself, 20 when not recorded. */
 unsigned vn_host_distance(const vn_host *h, unsigned from, unsigned to);

@@ -31,8 +31,6 @@
 #include "domain.h"   /* VN_XML_MAX_BYTES */
 #include "units.h"
 
-#define VN_BASE_PAGE_KIB 4
-
 typedef struct caps_ctx {
     vn_host *host;
     const char *src;      /* for messages */
@@ -113,21 +111,6 @@ static int size_kib(caps_ctx *c, const char *what, const char *value, const char
     return 0;
 }
 
-static void add_hugepage_size(vn_host *h, uint64_t kib)
-{
-    if (kib == VN_BASE_PAGE_KIB)
-        return;
-    size_t i = 0;
-    while (i < h->nhugepage_sizes && h->hugepage_sizes_kib[i] < kib)
-        i++;
-    if (i < h->nhugepage_sizes && h->hugepage_sizes_kib[i] == kib)
-        return;
-    VN_APPEND(h->hugepage_sizes_kib, h->nhugepage_sizes);
-    memmove(&h->hugepage_sizes_kib[i + 1], &h->hugepage_sizes_kib[i],
-            (h->nhugepage_sizes - 1 - i) * sizeof(uint64_t));
-    h->hugepage_sizes_kib[i] = kib;
-}
-
 /* <pages unit='KiB' size='2048'>COUNT</pages>; count may be absent (host/cpu). */
 static int parse_pages(caps_ctx *c, const xmlNode *p, vn_host_node *node)
 {
@@ -140,7 +123,7 @@ static int parse_pages(caps_ctx *c, const xmlNode *p, vn_host_node *node)
         return -1;
     if (kib == 0)
         return caps_fail(c, "invalid page size '%s'", size);
-    add_hugepage_size(c->host, kib);
+    vn_host_add_page_size(c->host, kib);
     if (!node)
         return 0;
     VN_AUTOFREE char *count = text(p);

@@ -400,19 +400,6 @@ static int load_meminfo(sysfs_ctx *c, const char *path, vn_host_node *node)
     return 0;
 }
 
-static void add_host_page_size(vn_host *h, uint64_t kib)
-{
-    size_t i = 0;
-    while (i < h->nhugepage_sizes && h->hugepage_sizes_kib[i] < kib)
-        i++;
-    if (i < h->nhugepage_sizes && h->hugepage_sizes_kib[i] == kib)
-        return;
-    VN_APPEND(h->hugepage_sizes_kib, h->nhugepage_sizes);
-    memmove(&h->hugepage_sizes_kib[i + 1], &h->hugepage_sizes_kib[i],
-            (h->nhugepage_sizes - 1 - i) * sizeof(uint64_t));
-    h->hugepage_sizes_kib[i] = kib;
-}
-
 /* "hugepages-2048kB" -> 2048; false when the name is not one. */
 static bool parse_hugepage_dir(const char *name, uint64_t *kib)
 {
@@ -488,7 +475,7 @@ static int load_pages(sysfs_ctx *c, const char *nodedir, vn_host_node *node)
         uint64_t kib;
         if (!vn_mul_u64(pg->total, sizes[i], &kib) || !vn_add_u64(huge_kib, kib, &huge_kib))
             return sys_fail(c, "'%s': huge page count too large", nr);
-        add_host_page_size(c->host, sizes[i]);
+        vn_host_add_page_size(c->host, sizes[i]);
     }
     base = &node->pages[0];   /* VN_APPEND may have moved it */
     base->total = node->mem_kib > huge_kib ? (node->mem_kib - huge_kib) / c->page_kib : 0;
@@ -685,7 +672,7 @@ vn_host *vn_host_load_sysfs(const char *root, vn_error *err)
         size_t n;
         r = list_hugepage_dirs(&c, c.mm_hugepages, &sizes, &n);
         for (size_t i = 0; r == 0 && i < n; i++)
-            add_host_page_size(c.host, sizes[i]);
+            vn_host_add_page_size(c.host, sizes[i]);
     }
     free(c.sys);
     free(c.proc);
