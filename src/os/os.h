@@ -1,0 +1,106 @@
+/*
+ * os.h - the library's one seam to the operating system.
+ *
+ * Every system call and file access libvnuma makes goes through a vn_os:
+ * the host loaders' sysfs and /proc reads, the ledger's lock, write, fsync
+ * and rename, cgroup files, memory policy, CPU affinity, fork/exec of QEMU,
+ * the QMP socket.  As SQLite's VFS and hwloc's filesystem root do, this
+ * lets the tests run the same code against a fake (os_fake.h): an
+ * in-memory file tree, recorded effects, and faults injected at any call.
+ *
+ * Conventions: each operation takes the vn_os first and otherwise mirrors
+ * its libc/syscall namesake, returning -1 (or NULL) with errno set on
+ * failure, so call sites read as the system calls they are:
+ *
+ *     const vn_os *os = vn_os_current();
+ *     int fd = os->open(os, path, O_RDONLY | O_CLOEXEC, 0);
+ *
+ * vn_os_current() is the real operating system unless a test (or a
+ * program embedding the library) installed another with vn_os_set().
+ * Nothing outside src/os/ calls the system directly (tests/unit/
+ * test_os_seam.sh greps for it).
+ */
+#ifndef VN_OS_H
+#define VN_OS_H
+
+#include <poll.h>
+#include <sched.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+typedef struct vn_os vn_os;
+typedef struct vn_os_dir vn_os_dir;
+
+struct vn_os {
+    const char *name;                 /* "real", "fake" */
+    void *ctx;                        /* the implementation's state */
+
+    /* files and directories */
+    int (*open)(const vn_os *os, const char *path, int flags, mode_t mode);
+    int (*openat)(const vn_os *os, int dirfd, const char *path, int flags, mode_t mode);
+    ssize_t (*read)(const vn_os *os, int fd, void *buf, size_t n);
+    ssize_t (*write)(const vn_os *os, int fd, const void *buf, size_t n);
+    int (*close)(const vn_os *os, int fd);
+    int (*fstat)(const vn_os *os, int fd, struct stat *st);
+    /* fstatat: AT_SYMLINK_NOFOLLOW in flags gives lstat */
+    int (*fstatat)(const vn_os *os, int dirfd, const char *path, struct stat *st, int flags);
+    int (*fsync)(const vn_os *os, int fd);
+    int (*fchmod)(const vn_os *os, int fd, mode_t mode);
+    int (*renameat)(const vn_os *os, int olddirfd, const char *oldpath, int newdirfd,
+                    const char *newpath);
+    /* unlinkat: AT_REMOVEDIR in flags removes a directory */
+    int (*unlinkat)(const vn_os *os, int dirfd, const char *path, int flags);
+    int (*mkdirat)(const vn_os *os, int dirfd, const char *path, mode_t mode);
+    ssize_t (*readlinkat)(const vn_os *os, int dirfd, const char *path, char *buf, size_t n);
+    int (*flock)(const vn_os *os, int fd, int op);
+    /* the names in a directory, "." and ".." left out; NULL at the end */
+    vn_os_dir *(*opendir)(const vn_os *os, const char *path);
+    const char *(*readdir)(const vn_os *os, vn_os_dir *d);
+    void (*closedir)(const vn_os *os, vn_os_dir *d);
+
+    /* processes */
+    pid_t (*fork)(const vn_os *os);
+    int (*execve)(const vn_os *os, const char *path, char *const argv[], char *const envp[]);
+    pid_t (*waitpid)(const vn_os *os, pid_t pid, int *status, int options);
+    int (*kill)(const vn_os *os, pid_t pid, int sig);
+    pid_t (*getpid)(const vn_os *os);
+    uid_t (*geteuid)(const vn_os *os);
+    int (*pipe2)(const vn_os *os, int fds[2], int flags);
+    int (*dup2)(const vn_os *os, int oldfd, int newfd);
+    pid_t (*setsid)(const vn_os *os);
+    void (*exit_child)(const vn_os *os, int status);   /* _exit in a forked child */
+
+    /* scheduling and memory policy; tid 0 = the calling thread */
+    int (*sched_setaffinity)(const vn_os *os, pid_t tid, size_t setsize, const cpu_set_t *set);
+    int (*sched_getaffinity)(const vn_os *os, pid_t tid, size_t setsize, cpu_set_t *set);
+    /* set_mempolicy(2)/get_mempolicy(2): maxnode in bits, as the kernel takes it */
+    long (*set_mempolicy)(const vn_os *os, int mode, const unsigned long *nodemask,
+                          unsigned long maxnode);
+    long (*get_mempolicy)(const vn_os *os, int *mode, unsigned long *nodemask,
+                          unsigned long maxnode, void *addr, unsigned long flags);
+
+    /* sockets */
+    int (*socket)(const vn_os *os, int domain, int type, int protocol);
+    int (*connect)(const vn_os *os, int fd, const struct sockaddr *addr, socklen_t len);
+    int (*bind)(const vn_os *os, int fd, const struct sockaddr *addr, socklen_t len);
+    int (*listen)(const vn_os *os, int fd, int backlog);
+    int (*accept)(const vn_os *os, int fd, int flags);
+    int (*poll)(const vn_os *os, struct pollfd *fds, nfds_t n, int timeout_ms);
+
+    /* time */
+    uint64_t (*monotonic_ns)(const vn_os *os);
+    void (*sleep_ns)(const vn_os *os, uint64_t ns);
+};
+
+/* The operating system the library uses now (the real one by default). */
+const vn_os *vn_os_current(void);
+/* Install os (NULL: the real one again); returns the previous one. */
+const vn_os *vn_os_set(const vn_os *os);
+/* The real operating system. */
+const vn_os *vn_os_real(void);
+
+#endif
