@@ -14,8 +14,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "advisor.h"
-#include "host.h"
+#include "place/advisor.h"
+#include "model/host.h"
 
 static double now(void)
 {

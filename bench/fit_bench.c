@@ -29,8 +29,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "host.h"
-#include "placement.h"
+#include "model/host.h"
+#include "place/fit.h"
 
 static double now_us(void)
 {

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vnuma_expand.h"
+#include "place/vnuma_expand.h"
 
 int vn_cli_usage_error(const char *cmd, const char *msg)
 {

@@ -10,10 +10,10 @@
 
 #include <stdbool.h>
 
-#include "config.h"
-#include "domain.h"
-#include "host.h"
-#include "util.h"
+#include "model/config.h"
+#include "model/domain.h"
+#include "model/host.h"
+#include "base/util.h"
 
 /* vnuma(1), EXIT STATUS. */
 enum { VN_EXIT_OK = 0, VN_EXIT_INVALID = 1, VN_EXIT_USAGE = 2, VN_EXIT_HOST = 3 };

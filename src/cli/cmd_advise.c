@@ -16,10 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "advisor.h"
+#include "place/advisor.h"
 #include "cli_common.h"
-#include "host.h"
-#include "units.h"
+#include "model/host.h"
+#include "base/units.h"
 
 enum { ADV_EXIT_NOFIT = VN_EXIT_INVALID };   /* the request does not fit */
 enum { OPT_HOST = 256, OPT_HUGEPAGES, OPT_EXPLAIN };

@@ -16,9 +16,9 @@
 #include <string.h>
 
 #include "cli_common.h"
-#include "host.h"
-#include "host_format.h"
-#include "svg.h"
+#include "model/host.h"
+#include "host/host_format.h"
+#include "picture/svg.h"
 
 enum { OPT_HOST = 256, OPT_FORMAT };
 typedef enum { FMT_TEXT, FMT_CAPS, FMT_JSON, FMT_SVG } host_fmt;

@@ -16,10 +16,10 @@
 
 #include "cli_common.h"
 #include "cmd_partition.h"
-#include "config.h"
-#include "domain.h"
-#include "host.h"
-#include "vnuma_expand.h"
+#include "model/config.h"
+#include "model/domain.h"
+#include "model/host.h"
+#include "place/vnuma_expand.h"
 
 static const char usage[] =
     "usage: vnuma partition [--host SOURCE] --mode host|node\n"

@@ -33,12 +33,12 @@
 #include <unistd.h>
 
 #include "cli_common.h"
-#include "config.h"
-#include "domain.h"
-#include "host.h"
-#include "ledger.h"
-#include "placement.h"
-#include "svg.h"
+#include "model/config.h"
+#include "model/domain.h"
+#include "model/host.h"
+#include "place/ledger.h"
+#include "place/fit.h"
+#include "picture/svg.h"
 
 enum { OPT_HOST = 256, OPT_LEDGER, OPT_RELEASE, OPT_STRATEGY, OPT_FORMAT, OPT_DEDICATED,
        OPT_THREADS, OPT_HUGETLBFS };

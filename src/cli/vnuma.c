@@ -17,10 +17,10 @@
 #include "cmd_host.h"
 #include "cmd_plan.h"
 #include "cmd_partition.h"
-#include "config.h"
-#include "domain.h"
-#include "host.h"
-#include "qemu.h"
+#include "model/config.h"
+#include "model/domain.h"
+#include "model/host.h"
+#include "qemu/qemu.h"
 
 /* The built-in example `vnuma` runs with no arguments: a two-cell guest
  * with per-cell binding, as in the README. */

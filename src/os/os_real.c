@@ -3,12 +3,13 @@
  * operation is its system call or libc function, nothing more.  This and
  * the rest of src/os/ are the only places libvnuma calls the system.
  */
-#include "os.h"
+#include "os/os.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>

@@ -7,10 +7,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "config.h"
-#include "domain.h"
-#include "host.h"
-#include "qemu.h"
+#include "model/config.h"
+#include "model/domain.h"
+#include "model/host.h"
+#include "qemu/qemu.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

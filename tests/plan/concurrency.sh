@@ -40,7 +40,7 @@ for i in range(10):
         sys.exit(f"FAIL concurrency: race{i} exit {rc}: {open(f'{tmp}/err{i}').read()}")
 if len(ok) != 8 or len(bad) != 2:
     sys.exit(f"FAIL concurrency: {len(ok)} placed, {len(bad)} refused; expected 8 and 2")
-# parse the ledger (format in src/lib/ledger.h)
+# parse the ledger (format in src/place/ledger.h)
 lines = open(f"{tmp}/ledger").read().split("\n")
 assert lines[0] == "vnuma-ledger 1", lines[0]
 guests, cur = {}, None

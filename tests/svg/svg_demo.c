@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "host.h"
-#include "svg.h"
+#include "model/host.h"
+#include "picture/svg.h"
 
 static vn_svg_overlay *demo(const vn_host *h)
 {

@@ -15,8 +15,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "advisor.h"
-#include "host.h"
+#include "place/advisor.h"
+#include "model/host.h"
 #include "test_hosts.h"
 
 static vn_host *host8;

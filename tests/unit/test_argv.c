@@ -14,7 +14,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "qemu.h"
+#include "qemu/qemu.h"
 
 /* ---- helpers ---------------------------------------------------------- */
 

@@ -15,7 +15,7 @@
 
 #include <libxml/parser.h>
 
-#include "domain.h"
+#include "model/domain.h"
 
 static vn_domain *dom_new(const char *xml)
 {

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "host.h"
+#include "model/host.h"
 #include "test_hosts.h"
 
 /* The tests run from the build directory or the source tree. */

@@ -30,8 +30,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "host.h"
-#include "host_format.h"
+#include "model/host.h"
+#include "host/host_format.h"
 
 static const char *fixtures;      /* the shared fixtures folder, or NULL */
 static char unpacked[256];        /* where the archives were unpacked */

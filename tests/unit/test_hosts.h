@@ -8,7 +8,7 @@
 
 #include <stdlib.h>
 
-#include "host.h"
+#include "model/host.h"
 
 #ifndef VN_TEST_HOSTS_DIR
 #error "VN_TEST_HOSTS_DIR: the build passes tests/golden/hosts"

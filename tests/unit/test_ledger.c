@@ -15,7 +15,7 @@
 #include <dirent.h>
 #include <cmocka.h>
 
-#include "ledger.h"
+#include "place/ledger.h"
 
 static const char sample[] =
     "vnuma-ledger 1\n"

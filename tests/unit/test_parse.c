@@ -17,7 +17,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "domain.h"
+#include "model/domain.h"
 
 #define HEAD "<domain type='kvm'><name>t</name>"
 #define OS "<os><type arch='x86_64' machine='pc'>hvm</type></os>"

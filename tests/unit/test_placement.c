@@ -12,8 +12,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "host.h"
-#include "placement.h"
+#include "model/host.h"
+#include "place/fit.h"
 
 #define GIB (1024ull * 1024)
 

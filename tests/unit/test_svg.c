@@ -15,9 +15,9 @@
 #include <cmocka.h>
 #include <libxml/parser.h>
 
-#include "host.h"
+#include "model/host.h"
 #include "test_hosts.h"
-#include "svg.h"
+#include "picture/svg.h"
 
 static vn_host *load(const char *name)
 {

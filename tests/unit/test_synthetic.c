@@ -14,7 +14,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "host.h"
+#include "model/host.h"
 
 #define GiB (1024ull * 1024)
 

@@ -10,8 +10,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "config.h"
-#include "units.h"
+#include "model/config.h"
+#include "base/units.h"
 
 static uint64_t mem(const char *text, const char *unit)
 {

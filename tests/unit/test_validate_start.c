@@ -14,9 +14,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "config.h"
-#include "domain.h"
-#include "host.h"
+#include "model/config.h"
+#include "model/domain.h"
+#include "model/host.h"
 #include "test_hosts.h"
 
 static vn_host *host8;

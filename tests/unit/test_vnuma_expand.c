@@ -23,7 +23,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "vnuma_expand.h"
+#include "place/vnuma_expand.h"
 
 #define GIB (1024ull * 1024)
 

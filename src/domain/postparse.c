@@ -1,0 +1,699 @@
+/*
+ * domain_postparse.c - what libvirt 9.0 does to a freshly parsed QEMU
+ * x86_64 domain before it accepts it with `virsh define`.
+ *
+ * vn_domain_postparse: the adjustments, in libvirt's order: the QEMU
+ * driver's post-parse callback (qemuDomainDefVcpusPostParse,
+ * qemuDomainDefNumaCPUsRectify), the per-device one (virtio-pmem access),
+ * then virDomainDefPostParseCommon (virDomainVcpuDefPostParse,
+ * virDomainDefPostParseMemory, virDomainDefPostParseMemtune).
+ *
+ * vn_domain_validate_define: virDomainDefValidate for the owned elements:
+ * first the QEMU driver's domain callback (qemuValidateDomainDef: memory
+ * hotplug, vCPU topology, huge pages), then each device (vhost-user
+ * shared memory, memory devices), then virDomainDefValidateInternal
+ * (topology overflow, huge page node sets, HMAT).
+ *
+ * Rules that need the host, the hugetlbfs mounts, or that libvirt applies
+ * only when starting (memory alignment, host node sets, QEMU command line
+ * checks) are in domain_validate.c.  Messages carry libvirt's error-class
+ * prefix as virsh prints them.
+ */
+#include "model/domain.h"
+
+#include <libxml/tree.h>
+#include <stdlib.h>
+
+#define E_XML "XML error: "
+#define E_UNSUP "unsupported configuration: "
+
+/* virHostMemGetTHPSize's fallback, and x86_64's transparent huge page. */
+#define THP_SIZE_KIB 2048
+
+/* ARCH_IS_PPC64: the few rules that differ there are kept. */
+static bool is_ppc64(const vn_domain *dom)
+{
+    return dom->arch && !strncmp(dom->arch, "ppc64", 5);
+}
+
+/* ---- post-parse ------------------------------------------------------- */
+
+/* qemuDomainDefVcpusPostParse. */
+static int qemu_vcpus_postparse(const vn_domain *dom, vn_error *err)
+{
+    if (!dom->maxvcpus)
+        return 0;
+    const vn_vcpu_info *v = &dom->vcpu_info[0], *prev = v;
+    if (!v->online) {
+        vn_error_set(err, VNUMA_ERR_INVALID, E_UNSUP "vcpu 0 can't be offline");
+        return -1;
+    }
+    if (v->hotpluggable == VN_TRISTATE_YES) {
+        vn_error_set(err, VNUMA_ERR_INVALID, E_UNSUP "vcpu0 can't be hotpluggable");
+        return -1;
+    }
+    if (v->order != 0 && v->order != 1) {
+        vn_error_set(err, VNUMA_ERR_INVALID, E_UNSUP "vcpu0 must be enabled first");
+        return -1;
+    }
+    bool has_order = v->order != 0;
+    for (unsigned i = 1; i < dom->maxvcpus; i++) {
+        v = &dom->vcpu_info[i];
+        if (v->online && (v->order != 0) != has_order) {
+            vn_error_set(err, VNUMA_ERR_INVALID, E_UNSUP "all vcpus must have either set or unset order");
+            return -1;
+        }
+        if (v->hotpluggable == VN_TRISTATE_NO) {
+            if (prev->hotpluggable == VN_TRISTATE_YES) {
+                vn_error_set(err, VNUMA_ERR_INVALID,
+                             E_UNSUP "online non-hotpluggable vcpus need to be ordered prior to hotplugable vcpus");
+                return -1;
+            }
+            if (prev->order > v->order) {
+                vn_error_set(err, VNUMA_ERR_INVALID,
+                             E_UNSUP "online non-hotpluggable vcpus must be ordered in ascending order");
+                return -1;
+            }
+        }
+        prev = v;
+    }
+    return 0;
+}
+
+/* A <vnuma> domain gets its guest cells when it is expanded on a host
+ * (vnuma_expand.c), and the expanded document is parsed and checked again
+ * with every rule below.  Until then, rules that count guest cells
+ * (hot-plug, memory device target nodes, huge page node sets) wait. */
+static bool cells_pending(const vn_domain *dom)
+{
+    return dom->vnuma.present && dom->ncells == 0;
+}
+
+/* qemuDomainDefNumaCPUsRectify: vCPUs in no cell go to cell 0. */
+static void qemu_numa_cpus_rectify(vn_domain *dom)
+{
+    if (!dom->ncells)
+        return;
+    size_t numacpus = 0;
+    for (size_t i = 0; i < dom->ncells; i++)
+        numacpus += vn_bitmap_count(dom->cells[i].cpus);
+    if (numacpus >= dom->maxvcpus)
+        return;
+    vn_bitmap *all = vn_bitmap_new();
+    for (unsigned c = 0; c < dom->maxvcpus; c++)
+        vn_bitmap_set(all, c);
+    for (size_t i = 1; i < dom->ncells; i++)
+        vn_bitmap_foreach(dom->cells[i].cpus, c)
+            vn_bitmap_clear(all, (unsigned)c);
+    vn_bitmap_free(dom->cells[0].cpus);
+    dom->cells[0].cpus = all;
+}
+
+/* virDomainMemoryDefPostParse. */
+static void memdevs_postparse(vn_domain *dom)
+{
+    for (size_t i = 0; i < dom->nmemdevs; i++)
+        if (dom->memdevs[i].model == VN_MEMORY_MODEL_VIRTIO_PMEM &&
+            dom->memdevs[i].access == VN_MEM_ACCESS_DEFAULT)
+            dom->memdevs[i].access = VN_MEM_ACCESS_SHARED;
+}
+
+/* virDomainVcpuDefPostParse. */
+static int vcpus_postparse(vn_domain *dom, vn_error *err)
+{
+    dom->vcpus_current = 0;
+    for (unsigned i = 0; i < dom->maxvcpus; i++) {
+        vn_vcpu_info *v = &dom->vcpu_info[i];
+        dom->vcpus_current += v->online;
+        if (v->hotpluggable == VN_TRISTATE_ABSENT)
+            v->hotpluggable = v->online ? VN_TRISTATE_NO : VN_TRISTATE_YES;
+        else if (v->hotpluggable == VN_TRISTATE_NO && !v->online) {
+            vn_error_set(err, VNUMA_ERR_INVALID,
+                         E_UNSUP "vcpu '%u' is both offline and not hotpluggable", i);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* virDomainDefPostParseMemory. */
+static int memory_postparse(vn_domain *dom, vn_error *err)
+{
+    uint64_t numa = 0, hotplug = 0;
+    if (dom->total_memory_kib == 0)
+        numa = vn_domain_cells_memory_kib(dom);
+    for (size_t i = 0; i < dom->nmemdevs; i++)
+        if (!vn_add_u64(hotplug, dom->memdevs[i].size_kib, &hotplug))
+            hotplug = UINT64_MAX;
+    if (numa) {
+        if (!vn_add_u64(numa, hotplug, &dom->total_memory_kib)) {
+            vn_error_set(err, VNUMA_ERR_INVALID, "numerical overflow: size value too large");
+            return -1;
+        }
+    } else if (hotplug > dom->total_memory_kib) {
+        vn_error_set(err, VNUMA_ERR_INVALID,
+                     E_XML "Total size of memory devices exceeds the total memory size");
+        return -1;
+    }
+    if (vn_domain_memory_initial_kib(dom) == 0) {
+        vn_error_set(err, VNUMA_ERR_INVALID,
+                     E_XML "Memory size must be specified via <memory> or in the <numa> configuration");
+        return -1;
+    }
+    if (dom->cur_balloon_kib > dom->total_memory_kib || dom->cur_balloon_kib == 0)
+        dom->cur_balloon_kib = dom->total_memory_kib;
+    if ((dom->max_memory_kib || dom->memory_slots) &&
+        !(dom->max_memory_kib && dom->memory_slots)) {
+        vn_error_set(err, VNUMA_ERR_INVALID,
+                     E_XML "both maximum memory size and memory slot count must be specified");
+        return -1;
+    }
+    if (dom->max_memory_kib && dom->max_memory_kib < dom->total_memory_kib) {
+        vn_error_set(err, VNUMA_ERR_INVALID,
+                     E_XML "maximum memory size must be equal or greater than the actual memory size");
+        return -1;
+    }
+    return 0;
+}
+
+/* virDomainDefPostParseMemtune: without guest cells a huge page node set
+ * naming node 0 only is dropped (libvirt looks for a bit after 0). */
+static void memtune_postparse(vn_domain *dom)
+{
+    if (dom->ncells || cells_pending(dom))
+        return;
+    for (size_t i = 0; i < dom->nhugepages; i++) {
+        vn_hugepage *hp = &dom->hugepages[i];
+        if (hp->nodemask && vn_bitmap_next(hp->nodemask, 0) < 0) {
+            vn_bitmap_free(hp->nodemask);
+            hp->nodemask = NULL;
+        }
+    }
+}
+
+static int cmp_uint(const void *a, const void *b)
+{
+    unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* qemuDomainAssignMemorySlots (the QEMU address-assignment callback):
+ * dimm and nvdimm devices without an address get the lowest free slot
+ * below the slot count.  The used slots are kept sorted rather than in a
+ * bitmap, since the slot count comes from the input. */
+static int assign_memory_slots(vn_domain *dom, vn_error *err)
+{
+    if (!dom->memory_slots && !dom->max_memory_kib)
+        return 0;
+    unsigned *used = vn_calloc(dom->nmemdevs + 1, sizeof(unsigned));
+    size_t nused = 0, idx = 0;
+    for (size_t i = 0; i < dom->nmemdevs; i++)
+        if (dom->memdevs[i].addr_type == VN_MEMDEV_ADDR_DIMM &&
+            dom->memdevs[i].addr_slot < dom->memory_slots)
+            used[nused++] = dom->memdevs[i].addr_slot;
+    qsort(used, nused, sizeof(unsigned), cmp_uint);
+    uint64_t cand = 0;
+    int rc = 0;
+    for (size_t i = 0; i < dom->nmemdevs; i++) {
+        vn_memdev *m = &dom->memdevs[i];
+        if ((m->model != VN_MEMORY_MODEL_DIMM && m->model != VN_MEMORY_MODEL_NVDIMM) ||
+            m->addr_type == VN_MEMDEV_ADDR_DIMM)
+            continue;
+        for (; idx < nused && used[idx] <= cand; idx++)
+            if (used[idx] == cand)
+                cand++;
+        if (cand >= dom->memory_slots) {
+            vn_error_set(err, VNUMA_ERR_INVALID, "internal error: failed to find an empty memory slot");
+            rc = -1;
+            break;
+        }
+        m->addr_type = VN_MEMDEV_ADDR_DIMM;
+        m->addr_slot = (unsigned)cand++;
+        m->addr_has_slot = true;
+    }
+    free(used);
+    return rc;
+}
+
+int vn_domain_postparse(vn_domain *dom, vn_error *err)
+{
+    if (qemu_vcpus_postparse(dom, err) < 0)
+        return -1;
+    qemu_numa_cpus_rectify(dom);
+    memdevs_postparse(dom);
+    if (vcpus_postparse(dom, err) < 0 || memory_postparse(dom, err) < 0)
+        return -1;
+    memtune_postparse(dom);
+    return assign_memory_slots(dom, err);
+}
+
+/* ---- define-time validation: the QEMU driver's domain callback --------- */
+
+/* qemuCheckMemoryDimmConflict. */
+static int dimm_conflict(const vn_domain *dom, const vn_memdev *m, vn_error *err)
+{
+    for (size_t i = 0; i < dom->nmemdevs; i++) {
+        const vn_memdev *o = &dom->memdevs[i];
+        if (o == m || o->addr_type != VN_MEMDEV_ADDR_DIMM)
+            continue;
+        if (m->addr_slot == o->addr_slot) {
+            vn_error_set(err, VNUMA_ERR_INVALID,
+                         E_UNSUP "memory device slot '%u' is already being used by another memory device",
+                         m->addr_slot);
+            return -1;
+        }
+        if (m->addr_base && m->addr_base == o->addr_base) {
+            vn_error_set(err, VNUMA_ERR_INVALID,
+                         E_UNSUP "memory device base '0x%llx' is already being used by another memory device",
+                         (unsigned long long)m->addr_base);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int need_target_node(const vn_domain *dom, const vn_memdev *m, vn_error *err)
+{
+    if (dom->ncells && m->target_node == -1) {
+        vn_error_set(err, VNUMA_ERR_INVALID,
+                     E_UNSUP "target NUMA node needs to be specified for memory device");
+        return -1;
+    }
+    return 0;
+}
+
+/* qemuDomainDefValidateMemoryHotplugDevice. */
+static int hotplug_device(const vn_domain *dom, const vn_memdev *m, vn_error *err)
+{
+    switch (m->model) {
+    case VN_MEMORY_MODEL_DIMM:
+    case VN_MEMORY_MODEL_NVDIMM:
+        if (m->addr_type != VN_MEMDEV_ADDR_DIMM && m->addr_type != VN_MEMDEV_ADDR_NONE) {
+            vn_error_set(err, VNUMA_ERR_INVALID,
+                         E_UNSUP "only 'dimm' addresses are supported for the pc-dimm device");
+            return -1;
+        }
+        if (need_target_node(dom, m, err) < 0)
+            return -1;
+        if (m->addr_type == VN_MEMDEV_ADDR_DIMM) {
+            if (m->addr_slot >= dom->memory_slots) {
+                vn_error_set(err, VNUMA_ERR_INVALID,
+                             E_UNSUP "memory device slot '%u' exceeds slots count '%u'",
+                             m->addr_slot, dom->memory_slots);
+                return -1;
+            }
+            if (dimm_conflict(dom, m, err) < 0)
+                return -1;
+        }
+        return need_target_node(dom, m, err);
+    case VN_MEMORY_MODEL_VIRTIO_PMEM:
+        if (m->addr_type != VN_MEMDEV_ADDR_PCI && m->addr_type != VN_MEMDEV_ADDR_NONE) {
+            vn_error_set(err, VNUMA_ERR_INVALID,
+                         E_UNSUP "only 'pci' addresses are supported for the virtio-pmem device");
+            return -1;
+        }
+        return 0;
+    case VN_MEMORY_MODEL_VIRTIO_MEM:
+        if (m->addr_type != VN_MEMDEV_ADDR_PCI && m->addr_type != VN_MEMDEV_ADDR_NONE) {
+            vn_error_set(err, VNUMA_ERR_INVALID,
+                         E_UNSUP "only 'pci' addresses are supported for the %s device",
+                         vn_memory_model_to_string(m->model));
+            return -1;
+        }
+        return need_target_node(dom, m, err);
+    case VN_MEMORY_MODEL_SGX_EPC:
+        vn_error_set(err, VNUMA_ERR_INVALID, E_UNSUP "hotplug is not supported for the %s device",
+                     vn_memory_model_to_string(m->model));
+        return -1;
+    default:
+        return -1;
+    }
+}
+
+/* qemuDomainDefValidateMemoryHotplug(def, NULL). */
+static int validate_memory_hotplug(const vn_domain *dom, vn_error *err)
+{
+    uint64_t initial = vn_domain_memory_initial_kib(dom);
+    uint64_t space = dom->max_memory_kib - initial;   /* unsigned, as libvirt's */
+    uint64_t used = 0;
+
+    if (!dom->max_memory_kib) {
+        if (dom->nmemdevs) {
+            vn_error_set(err, VNUMA_ERR_INVALID,
+                         E_UNSUP "cannot use/hotplug a memory device when domain 'maxMemory' is not defined");
+            return -1;
+        }
+        return 0;
+    }
+    if (!is_ppc64(dom) && !dom->ncells && !cells_pending(dom)) {
+        vn_error_set(err, VNUMA_ERR_INVALID,
+                     E_UNSUP "At least one numa node has to be configured when enabling memory hotplug");
+        return -1;
+    }
+    if (dom->nmemdevs > dom->memory_slots) {
+        vn_error_set(err, VNUMA_ERR_INVALID, E_UNSUP "memory device count '%u' exceeds slots count '%u'",
+                     (unsigned)dom->nmemdevs, dom->memory_slots);
+        return -1;
+    }
+    for (size_t i = 0; i < dom->nmemdevs; i++) {
+        const vn_memdev *m = &dom->memdevs[i];
+        used += m->size_kib;   /* bounded by total memory (post-parse) */
+        if (m->model != VN_MEMORY_MODEL_SGX_EPC && hotplug_device(dom, m, err) < 0)
+            return -1;
+    }
+    if (used > space) {
+        vn_error_set(err, VNUMA_ERR_INVALID, E_UNSUP "memory device total size exceeds hotplug space");
+        return -1;
+    }
+    return 0;
+}
+
+/* virDomainDefGetVcpusTopology: -1 on overflow, 1 without topology. */
+static int topology_cpus(const vn_domain *dom, unsigned *out)
+{
+    if (!dom->has_topology || !dom->sockets)
+        return 1;
+    uint64_t t = dom->sockets;
+    if ((t *= dom->dies) > UINT32_MAX || (t *= dom->cores) > UINT32_MAX ||
+        (t *= dom->threads) > UINT32_MAX)
+        return -1;
+    *out = (unsigned)t;
+    return 0;
+}
+
+static unsigned online_vcpus(const vn_domain *dom)
+{
+    unsigned n = 0;
+    for (unsigned i = 0; i < dom->maxvcpus; i++)
+        n += dom->vcpu_info[i].online;
+    return n;
+}
+
+/* qemuValidateDomainVCpuTopology, the part that needs no QEMU capability.
+ * The machine's vCPU limit and the topology/vCPU count agreement depend
+ * on the QEMU binary's capabilities (libvirt's qemuxml2xml tests, run
+ * without them, accept such domains): domain_validate.c applies them. */
+static int validate_vcpu_count(const vn_domain *dom, vn_error *err)
+{
+    if (online_vcpus(dom) == 0) {
+        vn_error_set(err, VNUMA_ERR_INVALID, E_UNSUP "Domain requires at least 1 vCPU");
+        return -1;
+    }
+    return 0;
+}
+
+/* qemuValidateDomainDefMemory (QEMU 7.2 has every capability it asks). */
+static int validate_qemu_memory(const vn_domain *dom, vn_error *err)
+{
+    if (!dom->nhugepages)
+        return 0;
+    if (dom->allocation == VN_MEM_ALLOC_ONDEMAND) {
+        vn_error_set(err, VNUMA_ERR_INVALID,
+                     E_UNSUP "hugepages are not allowed with memory allocation ondemand");
+        return -1;
+    }
+    if (dom->source == VN_MEM_SOURCE_ANONYMOUS) {
+        vn_error_set(err, VNUMA_ERR_INVALID,
+                     E_UNSUP "hugepages are not allowed with anonymous memory source");
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- define-time validation: devices --------------------------------- */
+
+/* qemuValidateDomainDefVhostUserRequireSharedMemory (x86 machines have a
+ * default RAM id, so memoryBacking access='shared' suffices without cells). */
+static int require_shared_memory(const vn_domain *dom, const char *name, vn_error *err)
+{
+    bool ok = true;
+    if (!dom->ncells)
+        ok = dom->access == VN_MEM_ACCESS_SHARED;
+    for (size_t i = 0; ok && i < dom->ncells; i++) {
+        vn_mem_access a = dom->cells[i].mem_access;
+        if (a == VN_MEM_ACCESS_PRIVATE ||
+            (a == VN_MEM_ACCESS_DEFAULT && dom->access != VN_MEM_ACCESS_SHARED))
+            ok = false;
+    }
+    if (!ok) {
+        vn_error_set(err, VNUMA_ERR_INVALID, E_UNSUP "'%s' requires shared memory", name);
+        return -1;
+    }
+    return 0;
+}
+
+static bool elem_is(const xmlNode *n, const char *name)
+{
+    return n->type == XML_ELEMENT_NODE && !strcmp((const char *)n->name, name);
+}
+
+static bool attr_is(const xmlNode *n, const char *attr, const char *value)
+{
+    xmlChar *v = n ? xmlGetNoNsProp(n, (const xmlChar *)attr) : NULL;
+    bool eq = v && !strcmp((const char *)v, value);
+    xmlFree(v);
+    return eq;
+}
+
+static const xmlNode *first_elem(const xmlNode *parent, const char *name)
+{
+    for (const xmlNode *c = parent ? parent->children : NULL; c; c = c->next)
+        if (elem_is(c, name))
+            return c;
+    return NULL;
+}
+
+/* vhost-user disks, then virtiofs file systems (libvirt's device order). */
+static int validate_vhost_user(const vn_domain *dom, vn_error *err)
+{
+    if (!dom->needs_shared_memory || !dom->doc)
+        return 0;
+    const xmlNode *devices = first_elem(xmlDocGetRootElement(dom->doc), "devices");
+    for (const xmlNode *c = devices ? devices->children : NULL; c; c = c->next)
+        if (elem_is(c, "disk") && attr_is(c, "type", "vhostuser") &&
+            require_shared_memory(dom, "vhostuser", err) < 0)
+            return -1;
+    for (const xmlNode *c = devices ? devices->children : NULL; c; c = c->next)
+        if (elem_is(c, "filesystem") && attr_is(first_elem(c, "driver"), "type", "virtiofs") &&
+            require_shared_memory(dom, "virtiofs", err) < 0)
+            return -1;
+    return 0;
+}
+
+static int validate_virtio_mem(const vn_memdev *m, vn_error *err)
+{
+    if (m->requested_kib > m->size_kib) {
+        vn_error_set(err, VNUMA_ERR_INVALID,
+                     "requested size must be smaller than or equal to @size (%lluKiB)",
+                     (unsigned long long)m->size_kib);
+        return -1;
+    }
+    if (m->blocksize_kib & (m->blocksize_kib - 1)) {
+        vn_error_set(err, VNUMA_ERR_INVALID, "block size must be a power of two");
+        return -1;
+    }
+    if (m->blocksize_kib < THP_SIZE_KIB) {
+        vn_error_set(err, VNUMA_ERR_INVALID, "block size too small, must be at least %lluKiB",
+                     (unsigned long long)THP_SIZE_KIB);
+        return -1;
+    }
+    if (m->requested_kib % m->blocksize_kib) {
+        vn_error_set(err, VNUMA_ERR_INVALID,
+                     "requested size must be an integer multiple of block size");
+        return -1;
+    }
+    return 0;
+}
+
+/* virDomainMemoryDefValidate. */
+static int validate_memdev(const vn_domain *dom, const vn_memdev *m, vn_error *err)
+{
+    const char *model = vn_memory_model_to_string(m->model);
+    if (m->target_node != -1 && !cells_pending(dom)) {
+        if (!dom->ncells) {
+            vn_error_set(err, VNUMA_ERR_INVALID,
+                         "can't add memory backend as guest has no NUMA nodes configured");
+            return -1;
+        }
+        if ((size_t)m->target_node >= dom->ncells) {
+            vn_error_set(err, VNUMA_ERR_INVALID,
+                         "can't add memory backend for guest node '%d' as the guest has only '%zu' NUMA nodes configured",
+                         m->target_node, dom->ncells);
+            return -1;
+        }
+    }
+    switch (m->model) {
+    case VN_MEMORY_MODEL_NVDIMM:
+        if (!m->path) {
+            vn_error_set(err, VNUMA_ERR_INVALID, "path is required for model 'nvdimm'");
+            return -1;
+        }
+        if (m->discard == VN_TRISTATE_YES) {
+            vn_error_set(err, VNUMA_ERR_INVALID, E_UNSUP "discard is not supported for nvdimms");
+            return -1;
+        }
+        if (is_ppc64(dom)) {
+            if (!m->labelsize_kib) {
+                vn_error_set(err, VNUMA_ERR_INVALID, E_UNSUP "label size is required for NVDIMM device");
+                return -1;
+            }
+        } else if (m->uuid) {
+            vn_error_set(err, VNUMA_ERR_INVALID, E_UNSUP "UUID is not supported for NVDIMM device");
+            return -1;
+        }
+        return 0;
+    case VN_MEMORY_MODEL_VIRTIO_PMEM:
+        if (!m->path) {
+            vn_error_set(err, VNUMA_ERR_INVALID, "path is required for model '%s'", model);
+            return -1;
+        }
+        if (m->discard == VN_TRISTATE_YES) {
+            vn_error_set(err, VNUMA_ERR_INVALID, E_UNSUP "discard is not supported for model '%s'", model);
+            return -1;
+        }
+        if (m->access != VN_MEM_ACCESS_SHARED) {
+            vn_error_set(err, VNUMA_ERR_INVALID, E_UNSUP "shared access mode required for virtio-pmem device");
+            return -1;
+        }
+        if (m->target_node != -1) {
+            vn_error_set(err, VNUMA_ERR_INVALID, E_UNSUP "virtio-pmem does not support NUMA nodes");
+            return -1;
+        }
+        return 0;
+    case VN_MEMORY_MODEL_VIRTIO_MEM:
+        return validate_virtio_mem(m, err);
+    case VN_MEMORY_MODEL_SGX_EPC:
+        if (m->addr_type != VN_MEMDEV_ADDR_NONE) {
+            vn_error_set(err, VNUMA_ERR_INVALID,
+                         E_UNSUP "memory device address is not supported for model '%s'", model);
+            return -1;
+        }
+        return 0;
+    default:
+        return 0;
+    }
+}
+
+/* ---- define-time validation: virDomainDefValidateInternal ------------ */
+
+/* virDomainDefMemtuneValidate. */
+static int validate_hugepages(const vn_domain *dom, vn_error *err)
+{
+    int pos = (int)dom->ncells - 1;
+    for (size_t i = 0; i < dom->nhugepages; i++) {
+        const vn_hugepage *a = &dom->hugepages[i];
+        for (size_t j = 0; j < i; j++) {
+            const vn_hugepage *b = &dom->hugepages[j];
+            if (a->nodemask && b->nodemask && vn_bitmap_overlaps(a->nodemask, b->nodemask)) {
+                vn_error_set(err, VNUMA_ERR_INVALID,
+                             "nodeset attribute of hugepages of sizes %llu and %llu intersect",
+                             (unsigned long long)a->size_kib, (unsigned long long)b->size_kib);
+                return -1;
+            }
+            if (!a->nodemask && !b->nodemask) {
+                vn_error_set(err, VNUMA_ERR_INVALID, "two master hugepages detected: %llu and %llu",
+                             (unsigned long long)a->size_kib, (unsigned long long)b->size_kib);
+                return -1;
+            }
+        }
+        if (!a->nodemask || cells_pending(dom))
+            continue;
+        int next = vn_bitmap_next(a->nodemask, pos);
+        if (next >= 0) {
+            vn_error_set(err, VNUMA_ERR_INVALID, "hugepages: node %d not found", next);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int validate_interconnect(const vn_domain *dom, size_t i, vn_error *err)
+{
+    const vn_interconnect *l = &dom->interconnects[i];
+    if (l->initiator >= dom->ncells) {
+        vn_error_set(err, VNUMA_ERR_INVALID, E_XML "'initiator' refers to a non-existent NUMA node");
+        return -1;
+    }
+    if (l->target >= dom->ncells) {
+        vn_error_set(err, VNUMA_ERR_INVALID, E_XML "'target' refers to a non-existent NUMA node");
+        return -1;
+    }
+    if (!dom->cells[l->initiator].cpus) {
+        vn_error_set(err, VNUMA_ERR_INVALID, E_XML "NUMA nodes without CPUs can't be initiator");
+        return -1;
+    }
+    if (l->cache > 0) {
+        const vn_cell *t = &dom->cells[l->target];
+        size_t j;
+        for (j = 0; j < t->ncaches && t->caches[j].level != l->cache; j++)
+            ;
+        if (j == t->ncaches) {
+            vn_error_set(err, VNUMA_ERR_INVALID,
+                         E_XML "'cache' refers to a non-existent NUMA node cache");
+            return -1;
+        }
+    }
+    for (size_t j = 0; j < i; j++) {
+        const vn_interconnect *o = &dom->interconnects[j];
+        if (l->kind == o->kind && l->initiator == o->initiator && l->target == o->target &&
+            l->cache == o->cache && l->type == o->type) {
+            vn_error_set(err, VNUMA_ERR_INVALID, E_XML "Duplicate info for NUMA latencies");
+            return -1;
+        }
+        if (l->initiator != l->target && l->initiator == o->target && l->target == o->initiator) {
+            vn_error_set(err, VNUMA_ERR_INVALID, E_XML "Link already defined");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* virDomainNumaDefValidate. */
+static int validate_numa(const vn_domain *dom, vn_error *err)
+{
+    for (size_t i = 0; i < dom->ncells; i++) {
+        const vn_cell *c = &dom->cells[i];
+        unsigned seen = 0;
+        for (size_t j = 0; j < c->ncaches; j++) {
+            unsigned level = c->caches[j].level;
+            if (level > 3) {
+                vn_error_set(err, VNUMA_ERR_INVALID, E_XML "Ain't nobody heard of that much cache level");
+                return -1;
+            }
+            if (seen & (1u << level)) {
+                vn_error_set(err, VNUMA_ERR_INVALID, E_XML "Cache level '%u' already defined", level);
+                return -1;
+            }
+            seen |= 1u << level;
+        }
+    }
+    for (size_t i = 0; i < dom->ninterconnects; i++)
+        if (validate_interconnect(dom, i, err) < 0)
+            return -1;
+    return 0;
+}
+
+int vn_domain_validate_define(const vn_domain *dom, vn_error *err)
+{
+    unsigned topo;
+    /* qemuValidateDomainDef */
+    if (validate_memory_hotplug(dom, err) < 0 ||
+        validate_vcpu_count(dom, err) < 0 ||
+        validate_qemu_memory(dom, err) < 0)
+        return -1;
+    /* devices: disks, file systems, then memory devices */
+    if (validate_vhost_user(dom, err) < 0)
+        return -1;
+    for (size_t i = 0; i < dom->nmemdevs; i++)
+        if (validate_memdev(dom, &dom->memdevs[i], err) < 0)
+            return -1;
+    /* virDomainDefValidateInternal */
+    if (topology_cpus(dom, &topo) < 0) {
+        vn_error_set(err, VNUMA_ERR_INVALID, E_UNSUP "cpu topology results in more than %u cpus",
+                     UINT32_MAX);
+        return -1;
+    }
+    if (validate_hugepages(dom, err) < 0 || validate_numa(dom, err) < 0)
+        return -1;
+    return 0;
+}

@@ -1,0 +1,70 @@
+/*
+ * config.c - hugetlbfs mounts, memory-backing directory, domain id.
+ * See config.h.
+ */
+#include "model/config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/units.h"
+
+void vn_config_init(vn_config *cfg)
+{
+    memset(cfg, 0, sizeof(*cfg));
+    cfg->memory_backing_dir = vn_strdup("/var/lib/libvirt/qemu/ram");
+    cfg->domain_id = -1;
+}
+
+void vn_config_clear(vn_config *cfg)
+{
+    for (size_t i = 0; i < cfg->nmounts; i++)
+        free(cfg->mounts[i].path);
+    free(cfg->mounts);
+    free(cfg->memory_backing_dir);
+    memset(cfg, 0, sizeof(*cfg));
+}
+
+void vn_config_add_mount(vn_config *cfg, const char *path, uint64_t size_kib)
+{
+    vn_hugetlbfs *m = VN_APPEND(cfg->mounts, cfg->nmounts);
+    m->path = vn_strdup(path);
+    m->size_kib = size_kib;
+}
+
+int vn_config_add_mount_spec(vn_config *cfg, const char *spec, vn_error *err)
+{
+    const char *eq = strrchr(spec, '=');
+    if (!eq || eq == spec || !eq[1]) {
+        vn_error_set(err, VNUMA_ERR_INVALID,
+                     "--hugetlbfs '%s': expected PATH=SIZE (e.g. /dev/hugepages=2M)", spec);
+        return -1;
+    }
+    /* split SIZE into digits and unit */
+    const char *num = eq + 1, *unit = num;
+    while (*unit >= '0' && *unit <= '9')
+        unit++;
+    VN_AUTOFREE char *digits = vn_strndup(num, (size_t)(unit - num));
+    uint64_t kib;
+    vn_error e = {0};
+    if (vn_parse_memory("--hugetlbfs", digits, *unit ? unit : NULL, &kib, &e) < 0 || kib == 0) {
+        vn_error_set(err, VNUMA_ERR_INVALID, "--hugetlbfs '%s': invalid page size '%s'%s%s",
+                     spec, num, e.code ? ": " : "", e.code ? e.msg : "");
+        return -1;
+    }
+    VN_AUTOFREE char *path = vn_strndup(spec, (size_t)(eq - spec));
+    vn_config_add_mount(cfg, path, kib);
+    return 0;
+}
+
+const vn_hugetlbfs *vn_config_mount_for(const vn_config *cfg, uint64_t size_kib)
+{
+    if (!cfg->nmounts)
+        return NULL;
+    if (size_kib == 0)
+        return &cfg->mounts[0];
+    for (size_t i = 0; i < cfg->nmounts; i++)
+        if (cfg->mounts[i].size_kib == size_kib)
+            return &cfg->mounts[i];
+    return NULL;
+}

@@ -1,0 +1,238 @@
+/*
+ * domain.h - the Domain model: the NUMA/memory part of a libvirt domain.
+ *
+ * Plain structs, no I/O.  Field meanings and defaults follow libvirt 9.0's
+ * virDomainDef (src/conf/domain_conf.h, numa_conf.c) so that the rules
+ * ported from libvirt read the same here.  All sizes are in KiB, the unit
+ * libvirt normalises every size to (fields say so with a _kib suffix);
+ * libvirt's rounding and alignment rules are defined in KiB, so keeping
+ * that unit avoids re-deriving them.
+ *
+ * The parser (domain_parse.c) fills this from XML and keeps the whole
+ * libxml2 document, so that elements vnuma does not own are written back
+ * unchanged by the formatter (domain_format.c).
+ */
+#ifndef VN_DOMAIN_H
+#define VN_DOMAIN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/bitmap.h"
+#include "base/enums.h"
+#include "base/util.h"
+
+struct _xmlDoc;
+
+typedef struct vn_distance {
+    unsigned cellid;
+    unsigned value;
+} vn_distance;
+
+typedef struct vn_cache {
+    unsigned level;
+    vn_cache_assoc assoc;
+    vn_cache_policy policy;
+    uint64_t size_kib;         /* <size value unit>, stored in KiB */
+    uint64_t line_bytes;       /* <line value unit>, stored in bytes */
+} vn_cache;
+
+typedef struct vn_interconnect {
+    vn_interconnect_kind kind; /* latency | bandwidth */
+    unsigned initiator, target;
+    unsigned cache;            /* 0 = none */
+    vn_memory_latency type;    /* access | read | write */
+    uint64_t value;            /* latency: ns; bandwidth: KiB/s */
+} vn_interconnect;
+
+typedef struct vn_cell {
+    unsigned id;
+    uint64_t mem_kib;
+    vn_bitmap *cpus;           /* vCPUs of this cell; NULL or empty = none */
+    vn_mem_access mem_access;
+    vn_tristate discard;
+    vn_distance *distances;
+    size_t ndistances;
+    vn_cache *caches;
+    size_t ncaches;
+    /* <numatune><memnode> for this cell */
+    bool has_memnode;
+    vn_numatune_mode memnode_mode;
+    vn_bitmap *memnode_nodeset;
+} vn_cell;
+
+typedef struct vn_hugepage {
+    vn_bitmap *nodemask;       /* guest cells; NULL = all (the default size) */
+    uint64_t size_kib;         /* 0 = the host's default huge page size */
+} vn_hugepage;
+
+typedef struct vn_vcpu_info {
+    bool online;
+    vn_tristate hotpluggable;
+    unsigned order;            /* 0 = unset */
+} vn_vcpu_info;
+
+typedef struct vn_pin {
+    unsigned id;               /* vCPU or iothread id */
+    vn_bitmap *cpuset;
+} vn_pin;
+
+typedef struct vn_memdev {
+    vn_memory_model model;
+    vn_mem_access access;
+    vn_tristate discard;
+    /* <source> */
+    vn_bitmap *source_nodes;
+    uint64_t pagesize_kib;
+    char *path;
+    uint64_t alignsize_kib;
+    bool pmem;
+    /* <target> */
+    int target_node;           /* -1 = unset */
+    uint64_t size_kib;
+    uint64_t labelsize_kib;
+    uint64_t blocksize_kib;
+    uint64_t requested_kib;
+    uint64_t current_kib;
+    bool readonly;
+    char *uuid;
+    char *alias;
+    /* <address> */
+    vn_memdev_addr_type addr_type;
+    unsigned addr_slot;
+    bool addr_has_slot;
+    uint64_t addr_base;        /* dimm base, 0 = unset */
+    unsigned pci_domain, pci_bus, pci_slot, pci_function;
+    vn_tristate pci_multifunction;
+} vn_memdev;
+
+typedef struct vn_vnuma {
+    bool present;
+    vn_vnuma_mode mode;
+    vn_vnuma_dist distribution;
+    bool has_memory;
+    uint64_t memory_kib;
+    bool has_partition;
+    vn_bitmap *partition_nodeset;   /* NULL = all usable host nodes */
+    unsigned partition_cells;       /* 0 = one per node */
+} vn_vnuma;
+
+typedef struct vn_domain {
+    struct _xmlDoc *doc;       /* the whole document, kept for round-tripping */
+
+    char *name;
+    char *type;                /* domain type attribute: qemu, kvm, ... */
+    char *arch;                /* os/type/@arch */
+    char *machine;             /* os/type/@machine */
+
+    /* <memory>, <currentMemory>, <maxMemory> */
+    uint64_t total_memory_kib; /* libvirt's memory.total_memory (incl. devices) */
+    uint64_t cur_balloon_kib;
+    uint64_t max_memory_kib;   /* 0 = no <maxMemory> */
+    unsigned memory_slots;
+
+    /* <memoryBacking> */
+    vn_hugepage *hugepages;
+    size_t nhugepages;
+    bool nosharepages;
+    bool locked;
+    vn_mem_source source;
+    vn_mem_access access;
+    vn_mem_allocation allocation;
+    unsigned allocation_threads;
+    vn_tristate discard;
+
+    /* <vcpu>, <vcpus> */
+    unsigned maxvcpus;
+    unsigned vcpus_current;    /* online vCPUs */
+    vn_vcpu_info *vcpu_info;   /* maxvcpus entries */
+    vn_placement cpu_placement;/* static | auto */
+    vn_bitmap *cpumask;        /* <vcpu cpuset> */
+
+    /* <cputune> pinning */
+    vn_pin *vcpupins;
+    size_t nvcpupins;
+    vn_bitmap *emulatorpin;
+    vn_pin *iothreadpins;
+    size_t niothreadpins;
+    unsigned niothreads;       /* <iothreads> */
+
+    /* <numatune><memory> */
+    bool numatune_specified;
+    vn_numatune_mode numatune_mode;
+    vn_numatune_placement numatune_placement;
+    vn_bitmap *numatune_nodeset;
+
+    /* <cpu> */
+    bool has_topology;
+    unsigned sockets, dies, cores, threads;
+    vn_cell *cells;
+    size_t ncells;
+    vn_interconnect *interconnects;
+    size_t ninterconnects;
+
+    /* <devices><memory> */
+    vn_memdev *memdevs;
+    size_t nmemdevs;
+
+    /* other devices that need shared guest memory (vhost-user) */
+    bool needs_shared_memory;
+
+    /* <vnuma> */
+    vn_vnuma vnuma;
+
+    /* Set by vn_domain_validate_start when placement='auto' (vcpu or
+     * numatune) and a host is known: the host nodes chosen for the guest
+     * (libvirt's priv->autoNodeset, numad's advice).  NULL otherwise. */
+    vn_bitmap *auto_nodeset;
+    /* With it: every CPU of the advised nodes, memoryless ones included
+     * (libvirt's priv->autoCpuset, used for vCPU/emulator affinity). */
+    vn_bitmap *auto_cpuset;
+} vn_domain;
+
+void vn_domain_free(vn_domain *dom);
+
+/* domain_parse.c: XML -> model, then libvirt's post-parse defaults and the
+ * checks `virsh define` makes (vn_domain_postparse, vn_domain_validate_define).
+ * Hostile input is refused: no network, no DTD, no entity expansion,
+ * VN_XML_MAX_BYTES at most. */
+#define VN_XML_MAX_BYTES (10u * 1024 * 1024)
+vn_domain *vn_domain_parse(const char *xml, size_t len, vn_error *err);
+vn_domain *vn_domain_parse_file(const char *path, vn_error *err);
+
+/* domain_format.c: the whole document with the owned elements formatted as
+ * libvirt 9.0 formats them. */
+char *vn_domain_format(const vn_domain *dom, vn_error *err);
+
+/* domain_postparse.c: defaults and adjustments libvirt makes after parsing
+ * (its domain_postparse.c, qemu_domain.c post-parse callbacks), then the
+ * rules libvirt applies at define time (domain_validate.c, numa_conf.c).
+ * vn_domain_parse calls both. */
+int vn_domain_postparse(vn_domain *dom, vn_error *err);
+int vn_domain_validate_define(const vn_domain *dom, vn_error *err);
+
+/* domain_validate.c: the rules libvirt applies when starting a QEMU guest: host nodes, huge
+ * page sizes and mounts, memory alignment (which can refuse), QEMU-level
+ * checks (qemu_validate.c, qemu_domain.c, qemu_command.c).  Modifies dom
+ * (aligned sizes).  host may be NULL (host rules skipped). */
+struct vn_host;
+struct vn_config;
+int vn_domain_validate_start(vn_domain *dom, const struct vn_host *host,
+                             const struct vn_config *cfg, vn_warnings *warnings,
+                             vn_error *err);
+
+/* libvirt's virDomainDefGetMemoryInitial: total memory minus the memory
+ * devices (post-parse guarantees the devices fit). */
+uint64_t vn_domain_memory_initial_kib(const vn_domain *dom);
+/* Sum of the cells' memory. */
+uint64_t vn_domain_cells_memory_kib(const vn_domain *dom);
+/* The <hugepages><page> that backs guest cell `node` (-1: no cell), as
+ * qemuBuildMemoryGetPagesize picks it: the page whose nodeset names the
+ * cell (*by_nodeset = true), else the page without a nodeset (the default
+ * size), else NULL. */
+const vn_hugepage *vn_domain_hugepage_for_node(const vn_domain *dom, int node,
+                                               bool *by_nodeset);
+/* The cell a vCPU belongs to, or -1. */
+int vn_domain_vcpu_cell(const vn_domain *dom, unsigned vcpu);
+
+#endif

@@ -1,0 +1,86 @@
+/*
+ * host.c - life cycle of the Host model and queries on it.  See host.h.
+ */
+#include "model/host.h"
+
+#include <stdlib.h>
+
+vn_host *vn_host_new(void)
+{
+    return vn_calloc(1, sizeof(vn_host));
+}
+
+void vn_host_free(vn_host *h)
+{
+    if (!h)
+        return;
+    for (size_t i = 0; i < h->nnodes; i++) {
+        vn_host_node *n = &h->nodes[i];
+        for (size_t j = 0; j < n->ncpus; j++)
+            vn_bitmap_free(n->cpus[j].siblings);
+        free(n->cpus);
+        free(n->pages);
+        free(n->distance_ids);
+        free(n->distances);
+    }
+    free(h->nodes);
+    free(h->hugepage_sizes_kib);
+    free(h->source);
+    free(h);
+}
+
+const vn_host_node *vn_host_find_node(const vn_host *h, unsigned id)
+{
+    for (size_t i = 0; h && i < h->nnodes; i++)
+        if (h->nodes[i].id == id)
+            return &h->nodes[i];
+    return NULL;
+}
+
+void vn_host_add_page_size(vn_host *h, uint64_t kib)
+{
+    if (kib == VN_BASE_PAGE_KIB)
+        return;
+    size_t i = 0;
+    while (i < h->nhugepage_sizes && h->hugepage_sizes_kib[i] < kib)
+        i++;
+    if (i < h->nhugepage_sizes && h->hugepage_sizes_kib[i] == kib)
+        return;
+    VN_APPEND(h->hugepage_sizes_kib, h->nhugepage_sizes);
+    memmove(&h->hugepage_sizes_kib[i + 1], &h->hugepage_sizes_kib[i],
+            (h->nhugepage_sizes - 1 - i) * sizeof(uint64_t));
+    h->hugepage_sizes_kib[i] = kib;
+}
+
+bool vn_host_has_node(const vn_host *h, unsigned id)
+{
+    return vn_host_find_node(h, id) != NULL;
+}
+
+unsigned vn_host_distance(const vn_host *h, unsigned from, unsigned to)
+{
+    const vn_host_node *n = vn_host_find_node(h, from);
+    if (from == to)
+        return 10;
+    for (size_t i = 0; n && i < n->ndistances; i++)
+        if (n->distance_ids[i] == to)
+            return n->distances[i];
+    return 20;
+}
+
+vn_bitmap *vn_host_nodeset(const vn_host *h)
+{
+    vn_bitmap *b = vn_bitmap_new();
+    for (size_t i = 0; h && i < h->nnodes; i++)
+        vn_bitmap_set(b, h->nodes[i].id);
+    return b;
+}
+
+vn_bitmap *vn_host_nodes_with_memory(const vn_host *h)
+{
+    vn_bitmap *b = vn_bitmap_new();
+    for (size_t i = 0; h && i < h->nnodes; i++)
+        if (h->nodes[i].mem_kib)
+            vn_bitmap_set(b, h->nodes[i].id);
+    return b;
+}

@@ -1,0 +1,83 @@
+/*
+ * host.h - the Host model: the NUMA topology of the machine a guest runs on.
+ *
+ * Plain structs, no I/O.  Loaders fill it (host_caps.c: a libvirt
+ * capabilities XML; host_sysfs.c: a sysfs tree, live or recorded).  Node ids
+ * may be sparse; nodes may have memory and no CPUs (memory tiers) or CPUs
+ * and no memory.  Sizes are in KiB like the domain model.
+ */
+#ifndef VN_HOST_H
+#define VN_HOST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/bitmap.h"
+#include "base/util.h"
+
+typedef struct vn_host_cpu {
+    unsigned id;
+    int socket_id, die_id, core_id;   /* -1 = unknown */
+    vn_bitmap *siblings;              /* SMT siblings incl. itself; may be NULL */
+    bool online;
+} vn_host_cpu;
+
+typedef struct vn_host_pages {
+    uint64_t size_kib;
+    uint64_t total;                   /* pages */
+    uint64_t free;                    /* pages; == total where the source does not say */
+    bool has_free;
+} vn_host_pages;
+
+typedef struct vn_host_node {
+    unsigned id;
+    uint64_t mem_kib;                 /* MemTotal */
+    uint64_t free_kib;                /* MemFree; == mem_kib where unknown */
+    bool has_free;
+    vn_host_cpu *cpus;
+    size_t ncpus;
+    vn_host_pages *pages;
+    size_t npages;
+    unsigned *distance_ids;           /* parallel arrays: distance to node id */
+    unsigned *distances;
+    size_t ndistances;
+} vn_host_node;
+
+typedef struct vn_host {
+    vn_host_node *nodes;              /* sorted by id */
+    size_t nnodes;
+    uint64_t *hugepage_sizes_kib;     /* sizes the host supports */
+    size_t nhugepage_sizes;
+    char *source;                     /* what it was loaded from, for messages */
+    bool numa_fake;                   /* the source has no NUMA: one node 0 made up
+                                         (libvirt's virCapabilitiesHostNUMAInitFake) */
+} vn_host;
+
+vn_host *vn_host_new(void);
+void vn_host_free(vn_host *h);
+const vn_host_node *vn_host_find_node(const vn_host *h, unsigned id);
+#define VN_BASE_PAGE_KIB 4   /* the base page: not a huge page size */
+
+/* Record a huge page size the host offers (kept sorted, no duplicates;
+ * the base page size is not a huge page size and is ignored). */
+void vn_host_add_page_size(vn_host *h, uint64_t kib);
+bool vn_host_has_node(const vn_host *h, unsigned id);
+/* Distance between two nodes; 10 for itself, 20 when not recorded. */
+unsigned vn_host_distance(const vn_host *h, unsigned from, unsigned to);
+/* Node ids as a bitmap (caller frees). */
+vn_bitmap *vn_host_nodeset(const vn_host *h);
+/* Node ids with memory (> 0) as a bitmap. */
+vn_bitmap *vn_host_nodes_with_memory(const vn_host *h);
+
+/* Loaders. */
+vn_host *vn_host_load_caps_file(const char *path, vn_error *err);
+vn_host *vn_host_load_caps_memory(const char *xml, size_t len, vn_error *err);
+/* root: "" or "/" for the live machine; else a recorded tree holding sys/
+ * (or system/, as libvirt's fixtures do). */
+vn_host *vn_host_load_sysfs(const char *root, vn_error *err);
+/* spec: hwloc's synthetic syntax plus memory, pages and distances
+ * ("package:2 numa:2 core:4 pu:2 mem=16G"); see host_synthetic.c and
+ * docs/synthetic-hosts.md.  The part after "synthetic:" in a --host source. */
+vn_host *vn_host_load_synthetic(const char *spec, vn_error *err);
+
+#endif
