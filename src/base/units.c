@@ -11,7 +11,7 @@ int vn_scale_integer(uint64_t *value, const char *suffix, uint64_t scale,
 {
     if (!suffix || !*suffix) {
         if (!scale) {
-            vn_error_set(err, VNUMA_ERR_INVALID, "invalid scale %llu",
+            vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_INVALID_ARG, "invalid scale %llu",
                          (unsigned long long)scale);
             return -1;
         }
@@ -42,7 +42,7 @@ int vn_scale_integer(uint64_t *value, const char *suffix, uint64_t scale,
             scale *= base;
     }
     if (*value && *value > limit / scale) {
-        vn_error_set(err, VNUMA_ERR_INVALID, "value too large: %llu%s",
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_OVERFLOW, "value too large: %llu%s",
                      (unsigned long long)*value, suffix);
         return -1;
     }
@@ -50,7 +50,7 @@ int vn_scale_integer(uint64_t *value, const char *suffix, uint64_t scale,
     return 0;
 
 unknown:
-    vn_error_set(err, VNUMA_ERR_INVALID, "unknown suffix '%s'", suffix);
+    vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_INVALID_ARG, "unknown suffix '%s'", suffix);
     return -1;
 }
 
@@ -59,7 +59,7 @@ int vn_parse_memory(const char *what, const char *text, const char *unit,
 {
     uint64_t bytes;
     if (!vn_parse_u64_dec(text, &bytes)) {
-        vn_error_set(err, VNUMA_ERR_INVALID, "Invalid value '%s' for element or attribute '%s'",
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML, "Invalid value '%s' for element or attribute '%s'",
                      text ? text : "", what);
         return -1;
     }
@@ -67,7 +67,7 @@ int vn_parse_memory(const char *what, const char *text, const char *unit,
         return -1;
     *kib = VN_DIV_UP(bytes, 1024);
     if (*kib >= VN_DIV_UP(VN_MEMORY_MAX_BYTES, 1024)) {
-        vn_error_set(err, VNUMA_ERR_INVALID, "size value too large");
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_OVERFLOW, "size value too large");
         return -1;
     }
     return 0;

@@ -1,5 +1,5 @@
 /*
- * util.c - errors, warnings, allocation, growable strings, number parsing.
+ * util.c - allocation, growable strings, number parsing.
  * See util.h.
  */
 #include "base/util.h"
@@ -15,44 +15,6 @@ void vn_freep(void *pp)
 {
     free(*(void **)pp);
     *(void **)pp = NULL;
-}
-
-void vn_error_setv(vn_error *err, int code, const char *fmt, va_list ap)
-{
-    if (!err || err->code != VNUMA_OK)
-        return;
-    err->code = code;
-    vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-}
-
-void vn_error_set(vn_error *err, int code, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vn_error_setv(err, code, fmt, ap);
-    va_end(ap);
-}
-
-void vn_warn(vn_warnings *w, const char *fmt, ...)
-{
-    va_list ap;
-    char *s;
-    if (!w)
-        return;
-    va_start(ap, fmt);
-    if (vasprintf(&s, fmt, ap) < 0)
-        abort();
-    va_end(ap);
-    *(char **)VN_APPEND(w->items, w->n) = s;
-}
-
-void vn_warnings_clear(vn_warnings *w)
-{
-    for (size_t i = 0; i < w->n; i++)
-        free(w->items[i]);
-    free(w->items);
-    w->items = NULL;
-    w->n = 0;
 }
 
 static void *vn_oom(void)

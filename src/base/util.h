@@ -1,12 +1,7 @@
 /*
  * util.h - small helpers shared by every part of libvnuma.
  *
- * Errors: every fallible function takes a `vn_error *` and fills it with a
- * code (the public VNUMA_ERR_* values) and a message.  The first error wins;
- * later ones are ignored, so a caller deep in a parser can report the most
- * precise message and callers above it just propagate failure.
- *
- * Growable strings (vn_buf), checked arithmetic and allocation that aborts
+ * Errors and warnings are in error.h (included here).  Growable strings (vn_buf), checked arithmetic and allocation that aborts
  * on out-of-memory (like GLib's g_malloc, which libvirt relies on) live here
  * too.  Nothing in this file does I/O.
  */
@@ -21,8 +16,8 @@
 #include <string.h>
 
 #include "vnuma.h"
+#include "base/error.h"
 
-#define VN_PRINTF(a, b) __attribute__((format(printf, a, b)))
 #define VN_NODISCARD __attribute__((warn_unused_result))
 #define VN_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 #define VN_DIV_UP(a, b) (((a) + (b) - 1) / (b))
@@ -30,24 +25,6 @@
 /* Owned memory released at scope exit: `VN_AUTOFREE char *s = ...;` */
 #define VN_AUTOFREE __attribute__((cleanup(vn_freep)))
 void vn_freep(void *pp);
-
-typedef struct vn_error {
-    int code;           /* VNUMA_OK or a VNUMA_ERR_* value */
-    char msg[1024];
-} vn_error;
-
-void vn_error_set(vn_error *err, int code, const char *fmt, ...) VN_PRINTF(3, 4);
-void vn_error_setv(vn_error *err, int code, const char *fmt, va_list ap) VN_PRINTF(3, 0);
-static inline bool vn_error_isset(const vn_error *err) { return err && err->code != VNUMA_OK; }
-
-/* Warnings: non-fatal findings (capacity shortfalls, fallbacks). */
-typedef struct vn_warnings {
-    char **items;
-    size_t n;
-} vn_warnings;
-
-void vn_warn(vn_warnings *w, const char *fmt, ...) VN_PRINTF(2, 3);
-void vn_warnings_clear(vn_warnings *w);
 
 /* Allocation: aborts on OOM, never returns NULL for a non-zero size. */
 void *vn_malloc(size_t n);

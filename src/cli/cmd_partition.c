@@ -85,7 +85,7 @@ static int parse_one(opts *o, int c)
         return 0;
     case OPT_HUGETLBFS:
         if (vn_config_add_mount_spec(&o->cfg, optarg, &e) < 0)
-            return vn_cli_usage_error("partition", e.msg);
+            return vn_cli_usage_error("partition", vn_error_text(&e));
         return 0;
     default:
         return vn_cli_usage_error("partition", "invalid option");

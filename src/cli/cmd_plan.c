@@ -156,7 +156,7 @@ static int parse_plan_opts(int argc, char **argv, plan_opts *o)
             break;
         case OPT_HUGETLBFS:
             if (vn_config_add_mount_spec(&o->cfg, optarg, &e) < 0)
-                return vn_cli_usage_error("plan", e.msg), -1;
+                return vn_cli_usage_error("plan", vn_error_text(&e)), -1;
             break;
         case 'h':
             fputs(usage_plan, stdout);

@@ -144,7 +144,7 @@ static int parse_opts(int argc, char **argv, const char *cmd, const char *help,
             break;
         case OPT_HUGETLBFS:
             if (vn_config_add_mount_spec(&c->cfg, optarg, &e) < 0)
-                return vn_cli_usage_error(cmd, e.msg), -1;
+                return vn_cli_usage_error(cmd, vn_error_text(&e)), -1;
             break;
         case OPT_BACKING_DIR:
             if (!*optarg)

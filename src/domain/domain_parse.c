@@ -36,9 +36,6 @@
 #include "base/units.h"
 
 /* virErrorMsg prefixes of the error classes libvirt uses here. */
-#define E_XML "XML error: "
-#define E_UNSUP "unsupported configuration: "
-#define E_INTERNAL "internal error: "
 
 /* More vCPUs than this are refused before anything is allocated for them
  * (libvirt leaves it to QEMU's machine limit, far below this). */
@@ -165,20 +162,20 @@ static int prop_num(const xmlNode *n, const char *name, int base, int flags, uin
     if (!s) {
         if (!(flags & PROP_REQUIRED))
             return 0;
-        vn_error_set(err, VNUMA_ERR_INVALID, E_XML "Missing required attribute '%s' in element '%s'",
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML, "Missing required attribute '%s' in element '%s'",
                      name, (const char *)n->name);
         return -1;
     }
     uint64_t v;
     if (!str_to_ullp(s, base, &v) || v > max) {
-        vn_error_set(err, VNUMA_ERR_INVALID,
-                     E_XML "Invalid value for attribute '%s' in element '%s': '%s'. Expected non-negative integer value",
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
+                     "Invalid value for attribute '%s' in element '%s': '%s'. Expected non-negative integer value",
                      name, (const char *)n->name, s);
         return -1;
     }
     if ((flags & PROP_NONZERO) && v == 0) {
-        vn_error_set(err, VNUMA_ERR_INVALID,
-                     E_XML "Invalid value for attribute '%s' in element '%s': Zero is not permitted",
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
+                     "Invalid value for attribute '%s' in element '%s': Zero is not permitted",
                      name, (const char *)n->name);
         return -1;
     }
@@ -210,14 +207,14 @@ static int prop_enum(const xmlNode *n, const char *name, int (*from)(const char 
     if (!s) {
         if (!(flags & PROP_REQUIRED))
             return 0;
-        vn_error_set(err, VNUMA_ERR_INVALID, E_XML "Missing required attribute '%s' in element '%s'",
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML, "Missing required attribute '%s' in element '%s'",
                      name, (const char *)n->name);
         return -1;
     }
     int v = from(s);
     if (v < 0 || ((flags & PROP_NONZERO) && v == 0)) {
-        vn_error_set(err, VNUMA_ERR_INVALID,
-                     E_XML "Invalid value for attribute '%s' in element '%s': '%s'.",
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
+                     "Invalid value for attribute '%s' in element '%s': '%s'.",
                      name, (const char *)n->name, s);
         return -1;
     }
@@ -245,21 +242,6 @@ static int prop_tristate(const xmlNode *n, const char *name, int flags,
     return rc;
 }
 
-/* Re-file a helper's message (units.c, bitmap.c) under libvirt's class. */
-static void set_prefixed(vn_error *err, const vn_error *tmp)
-{
-    const char *m = tmp->msg;
-    const char *pfx = "";
-    if (!strncmp(m, "Failed to parse bitmap", 22) || !strncmp(m, "unknown suffix", 14) ||
-        !strncmp(m, "invalid scale", 13))
-        pfx = "invalid argument: ";
-    else if (!strncmp(m, "value too large", 15) || !strncmp(m, "size value too large", 20))
-        pfx = "numerical overflow: ";
-    else if (!strncmp(m, "Invalid value '", 15))
-        pfx = E_XML;
-    vn_error_set(err, tmp->code, "%s%s", pfx, m);
-}
-
 /* virDomainParseMemory on an already-extracted value (NULL = missing) and
  * unit; `xpath` names it as libvirt does.  Returns -1, 0 absent, 1 set. */
 static int parse_mem(const char *xpath, const char *value, const char *unit,
@@ -270,19 +252,16 @@ static int parse_mem(const char *xpath, const char *value, const char *unit,
     if (!value) {
         if (!required)
             return 0;
-        vn_error_set(err, VNUMA_ERR_INVALID, E_XML "missing element or attribute '%s'", xpath);
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML, "missing element or attribute '%s'", xpath);
         return -1;
     }
     if (!str_to_ullp(value, 10, &bytes)) {
-        vn_error_set(err, VNUMA_ERR_INVALID,
-                     E_XML "Invalid value '%s' for element or attribute '%s'", value, xpath);
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
+                     "Invalid value '%s' for element or attribute '%s'", value, xpath);
         return -1;
     }
-    vn_error tmp = {0};
-    if (vn_parse_memory(xpath, value, unit && *unit ? unit : NULL, kib, &tmp) < 0) {
-        set_prefixed(err, &tmp);
+    if (vn_parse_memory(xpath, value, unit && *unit ? unit : NULL, kib, err) < 0)
         return -1;
-    }
     return 1;
 }
 
@@ -299,11 +278,7 @@ static int parse_mem_elem(const xmlNode *n, const char *name, const char *xpath,
 /* virBitmapParse(..., VIR_DOMAIN_CPUMASK_LEN). */
 static vn_bitmap *parse_set(const char *s, vn_error *err)
 {
-    vn_error tmp = {0};
-    vn_bitmap *b = vn_bitmap_parse(s, VN_CPUMASK_LEN, &tmp);
-    if (!b)
-        set_prefixed(err, &tmp);
-    return b;
+    return vn_bitmap_parse(s, VN_CPUMASK_LEN, err);
 }
 
 /* A set that must not be empty: "Invalid value of '<what>': <s>". */
@@ -311,7 +286,7 @@ static vn_bitmap *parse_nonempty_set(const char *s, const char *what, vn_error *
 {
     vn_bitmap *b = parse_set(s, err);
     if (b && vn_bitmap_is_empty(b)) {
-        vn_error_set(err, VNUMA_ERR_INVALID, E_UNSUP "Invalid value of '%s': %s", what, s);
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED, "Invalid value of '%s': %s", what, s);
         vn_bitmap_free(b);
         return NULL;
     }
@@ -336,7 +311,7 @@ static void on_xml_error(void *ctx, xmlErrorPtr e)
     size_t l = strlen(msg);
     while (l && (msg[l - 1] == '\n' || msg[l - 1] == ' '))
         msg[--l] = '\0';
-    vn_error_set(st->err, VNUMA_ERR_INVALID, "XML error: %s (line %d)", msg, e->line);
+    vn_error_setc(st->err, VNUMA_ERR_INVALID, VN_ERRC_XML, "%s (line %d)", msg, e->line);
 }
 
 static void on_generic_error(void *ctx, const char *fmt, ...)
@@ -372,8 +347,8 @@ static bool doc_has_entities(const xmlDoc *doc)
 static xmlDoc *read_xml(const char *xml, size_t len, vn_error *err)
 {
     if (len > VN_XML_MAX_BYTES) {
-        vn_error_set(err, VNUMA_ERR_INVALID,
-                     "XML error: document is %zu bytes, more than the limit of %u bytes",
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
+                     "document is %zu bytes, more than the limit of %u bytes",
                      len, VN_XML_MAX_BYTES);
         return NULL;
     }
@@ -401,18 +376,18 @@ static xmlDoc *read_xml(const char *xml, size_t len, vn_error *err)
             xmlFreeDoc(doc);
         if (err)
             err->code = VNUMA_OK;   /* this message wins over libxml2's "stopped" */
-        vn_error_set(err, VNUMA_ERR_INVALID,
-                     "XML error: entity declarations are not allowed (line %d)", st.entity_line);
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
+                     "entity declarations are not allowed (line %d)", st.entity_line);
         return NULL;
     }
     if (!doc) {
-        vn_error_set(err, VNUMA_ERR_INVALID, "XML error: failed to parse the document");
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML, "failed to parse the document");
         return NULL;
     }
     xmlNode *root = xmlDocGetRootElement(doc);
     if (!root || !name_is(root, "domain")) {
         xmlFreeDoc(doc);
-        vn_error_set(err, VNUMA_ERR_INVALID, "XML error: expected root element 'domain'");
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML, "expected root element 'domain'");
         return NULL;
     }
     return doc;
@@ -451,23 +426,23 @@ static int parse_memory_backing(vn_domain *dom, xmlNode *mb, vn_error *err)
 {
     VN_AUTOFREE char *src = attr_string(child(mb, "source"), "type");
     if (src && (int)(dom->source = vn_mem_source_from_string(src)) <= 0) {
-        vn_error_set(err, VNUMA_ERR_INVALID, E_UNSUP "unknown memoryBacking/source/type '%s'", src);
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED, "unknown memoryBacking/source/type '%s'", src);
         return -1;
     }
     VN_AUTOFREE char *acc = attr_string(child(mb, "access"), "mode");
     if (acc && (int)(dom->access = vn_mem_access_from_string(acc)) <= 0) {
-        vn_error_set(err, VNUMA_ERR_INVALID, E_UNSUP "unknown memoryBacking/access/mode '%s'", acc);
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED, "unknown memoryBacking/access/mode '%s'", acc);
         return -1;
     }
     xmlNode *alloc = child(mb, "allocation");
     VN_AUTOFREE char *amode = attr_string(alloc, "mode");
     if (amode && (int)(dom->allocation = vn_mem_allocation_from_string(amode)) <= 0) {
-        vn_error_set(err, VNUMA_ERR_INVALID, E_UNSUP "unknown memoryBacking/allocation/mode '%s'", amode);
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED, "unknown memoryBacking/allocation/mode '%s'", amode);
         return -1;
     }
     VN_AUTOFREE char *threads = attr_string(alloc, "threads");
     if (threads && !str_to_ui(threads, &dom->allocation_threads)) {
-        vn_error_set(err, VNUMA_ERR_INVALID, E_XML "Failed to parse memory allocation threads");
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML, "Failed to parse memory allocation threads");
         return -1;
     }
     xmlNode *hp = child(mb, "hugepages");
@@ -502,7 +477,7 @@ static int parse_memory(vn_domain *dom, xmlNode *root, vn_error *err)
         return -1;
     VN_AUTOFREE char *slots = attr_string(child(root, "maxMemory"), "slots");
     if (slots && !str_to_ui(slots, &dom->memory_slots)) {
-        vn_error_set(err, VNUMA_ERR_INVALID, E_XML "Failed to parse memory slot count");
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML, "Failed to parse memory slot count");
         return -1;
     }
     xmlNode *mb = child(root, "memoryBacking");
@@ -519,7 +494,7 @@ static int parse_vcpu_elem(vn_domain *dom, xmlNode *vcpu, unsigned *maxvcpus,
     count = vn_strdup(c ? (const char *)c : "");
     xmlFree(c);
     if (!str_to_ui(count, maxvcpus)) {
-        vn_error_set(err, VNUMA_ERR_INVALID, E_XML "maximum vcpus count must be an integer");
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML, "maximum vcpus count must be an integer");
         return -1;
     }
     int rc = prop_uint(vcpu, "current", 10, 0, vcpus, err);
@@ -547,8 +522,8 @@ static int parse_vcpus_list(vn_domain *dom, xmlNode *list, vn_error *err)
         if (prop_uint(v, "id", 10, PROP_REQUIRED, &id, err) < 0)
             return -1;
         if (id >= dom->maxvcpus) {
-            vn_error_set(err, VNUMA_ERR_INVALID,
-                         E_XML "vcpu id '%u' is out of range of maximum vcpu count", id);
+            vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
+                         "vcpu id '%u' is out of range of maximum vcpu count", id);
             return -1;
         }
         vn_vcpu_info *info = &dom->vcpu_info[id];
@@ -570,8 +545,8 @@ static int parse_vcpu(vn_domain *dom, xmlNode *root, vn_error *err)
     if (vcpu && parse_vcpu_elem(dom, vcpu, &maxvcpus, &vcpus, err) < 0)
         return -1;
     if (maxvcpus > VN_MAX_VCPUS) {
-        vn_error_set(err, VNUMA_ERR_INVALID,
-                     E_UNSUP "vcpu count %u is more than vnuma supports (%u)",
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
+                     "vcpu count %u is more than vnuma supports (%u)",
                      maxvcpus, VN_MAX_VCPUS);
         return -1;
     }
@@ -581,8 +556,8 @@ static int parse_vcpu(vn_domain *dom, xmlNode *root, vn_error *err)
     if (list && count_children(list, "vcpu"))
         return parse_vcpus_list(dom, list, err);
     if (vcpus > maxvcpus) {
-        vn_error_set(err, VNUMA_ERR_INVALID,
-                     E_UNSUP "maximum vCPU count must not be less than current vCPU count");
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
+                     "maximum vCPU count must not be less than current vCPU count");
         return -1;
     }
     for (unsigned i = 0; i < vcpus; i++)
@@ -612,7 +587,7 @@ static int parse_iothreads(vn_domain *dom, xmlNode *root, iothread_ids *t, vn_er
     unsigned count = 0;
     VN_AUTOFREE char *s = text(child(root, "iothreads"));
     if (s && !str_to_uip(s, 10, &count)) {
-        vn_error_set(err, VNUMA_ERR_INVALID, E_XML "invalid iothreads count '%s'", s);
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML, "invalid iothreads count '%s'", s);
         return -1;
     }
     for_each_child(child(root, "iothreadids"), "iothread", io) {
@@ -620,7 +595,7 @@ static int parse_iothreads(vn_domain *dom, xmlNode *root, iothread_ids *t, vn_er
         if (prop_uint(io, "id", 10, PROP_REQUIRED | PROP_NONZERO, &id, err) < 0)
             return -1;
         if (ids_has(t, id)) {
-            vn_error_set(err, VNUMA_ERR_INVALID, E_XML "duplicate iothread id '%u' found", id);
+            vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML, "duplicate iothread id '%u' found", id);
             return -1;
         }
         *VN_APPEND(t->ids, t->n) = id;
@@ -628,8 +603,8 @@ static int parse_iothreads(vn_domain *dom, xmlNode *root, iothread_ids *t, vn_er
     if (t->n > count)
         count = (unsigned)t->n;
     if (count > VN_MAX_VCPUS) {
-        vn_error_set(err, VNUMA_ERR_INVALID,
-                     E_UNSUP "iothread count %u is more than vnuma supports (%u)",
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
+                     "iothread count %u is more than vnuma supports (%u)",
                      count, VN_MAX_VCPUS);
         return -1;
     }
@@ -657,11 +632,11 @@ static int parse_vcpupin(vn_domain *dom, xmlNode *pin, vn_error *err)
         return 0;   /* "Ignoring vcpupin for missing vcpus" */
     VN_AUTOFREE char *cpuset = prop(pin, "cpuset");
     if (!cpuset) {
-        vn_error_set(err, VNUMA_ERR_INVALID, E_INTERNAL "missing cpuset for vcpupin");
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_INTERNAL, "missing cpuset for vcpupin");
         return -1;
     }
     if (find_pin(dom->vcpupins, dom->nvcpupins, id)) {
-        vn_error_set(err, VNUMA_ERR_INVALID, E_INTERNAL "duplicate vcpupin for vcpu '%d'", (int)id);
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_INTERNAL, "duplicate vcpupin for vcpu '%d'", (int)id);
         return -1;
     }
     vn_bitmap *set = parse_nonempty_set(cpuset, "cpuset", err);
@@ -680,12 +655,12 @@ static int parse_iothreadpin(vn_domain *dom, xmlNode *pin, const iothread_ids *t
     if (prop_uint(pin, "iothread", 10, PROP_REQUIRED | PROP_NONZERO, &id, err) < 0)
         return -1;
     if (!ids_has(t, id)) {
-        vn_error_set(err, VNUMA_ERR_INVALID, E_UNSUP "Cannot find 'iothread' : %u", id);
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED, "Cannot find 'iothread' : %u", id);
         return -1;
     }
     VN_AUTOFREE char *cpuset = prop(pin, "cpuset");
     if (!cpuset) {
-        vn_error_set(err, VNUMA_ERR_INVALID, E_INTERNAL "missing cpuset for iothreadpin");
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_INTERNAL, "missing cpuset for iothreadpin");
         return -1;
     }
     vn_bitmap *set = parse_nonempty_set(cpuset, "cpuset", err);
@@ -693,8 +668,8 @@ static int parse_iothreadpin(vn_domain *dom, xmlNode *pin, const iothread_ids *t
         return -1;
     if (find_pin(dom->iothreadpins, dom->niothreadpins, id)) {
         vn_bitmap_free(set);
-        vn_error_set(err, VNUMA_ERR_INVALID,
-                     E_INTERNAL "duplicate iothreadpin for same iothread '%u'", id);
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_INTERNAL,
+                     "duplicate iothreadpin for same iothread '%u'", id);
         return -1;
     }
     vn_pin *p = VN_APPEND(dom->iothreadpins, dom->niothreadpins);
@@ -711,13 +686,13 @@ static int parse_cputune(vn_domain *dom, xmlNode *root, const iothread_ids *t, v
             return -1;
     size_t nemu = count_children(ct, "emulatorpin");
     if (nemu > 1) {
-        vn_error_set(err, VNUMA_ERR_INVALID, E_XML "only one emulatorpin is supported");
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML, "only one emulatorpin is supported");
         return -1;
     }
     if (nemu) {
         VN_AUTOFREE char *cpuset = prop(child(ct, "emulatorpin"), "cpuset");
         if (!cpuset) {
-            vn_error_set(err, VNUMA_ERR_INVALID, E_INTERNAL "missing cpuset for emulatorpin");
+            vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_INTERNAL, "missing cpuset for emulatorpin");
             return -1;
         }
         if (!(dom->emulatorpin = parse_nonempty_set(cpuset, "cpuset", err)))
@@ -775,7 +750,7 @@ static int parse_distances(vn_domain *dom, xmlNode *cellnode, unsigned cur, vn_e
     if (!dist)
         return 0;
     if (!count_children(dist, "sibling")) {
-        vn_error_set(err, VNUMA_ERR_INVALID, E_XML "NUMA distances defined without siblings");
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML, "NUMA distances defined without siblings");
         return -1;
     }
     for_each_child(dist, "sibling", sib) {
@@ -783,8 +758,8 @@ static int parse_distances(vn_domain *dom, xmlNode *cellnode, unsigned cur, vn_e
         if (prop_uint(sib, "id", 10, PROP_REQUIRED, &id, err) < 0)
             return -1;
         if (id >= dom->ncells) {
-            vn_error_set(err, VNUMA_ERR_INVALID,
-                         E_XML "'sibling_id %d' does not refer to a valid cell within NUMA 'cell id %d'",
+            vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
+                         "'sibling_id %d' does not refer to a valid cell within NUMA 'cell id %d'",
                          (int)id, (int)cur);
             return -1;
         }
@@ -793,8 +768,8 @@ static int parse_distances(vn_domain *dom, xmlNode *cellnode, unsigned cur, vn_e
         if (value < LOCAL_DISTANCE || value > UNREACHABLE ||
             (id == cur && value != LOCAL_DISTANCE) ||
             (id != cur && value == LOCAL_DISTANCE)) {
-            vn_error_set(err, VNUMA_ERR_INVALID,
-                         E_XML "'value %d' is invalid for 'sibling id %d' under NUMA 'cell id %d'",
+            vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
+                         "'value %d' is invalid for 'sibling id %d' under NUMA 'cell id %d'",
                          (int)value, (int)id, (int)cur);
             return -1;
         }
@@ -814,34 +789,34 @@ static int parse_cache(xmlNode *cn, unsigned cell, vn_cache *cache, vn_error *er
 {
     VN_AUTOFREE char *level = prop(cn, "level");
     if (!level) {
-        vn_error_set(err, VNUMA_ERR_INVALID,
-                     E_XML "Missing 'level' attribute in cache element for NUMA node %d", (int)cell);
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
+                     "Missing 'level' attribute in cache element for NUMA node %d", (int)cell);
         return -1;
     }
     if (!str_to_uip(level, 10, &cache->level) || cache->level == 0) {
-        vn_error_set(err, VNUMA_ERR_INVALID,
-                     E_XML "Invalid 'level' attribute in cache element for NUMA node %d", (int)cell);
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
+                     "Invalid 'level' attribute in cache element for NUMA node %d", (int)cell);
         return -1;
     }
     VN_AUTOFREE char *assoc = prop(cn, "associativity");
     if (!assoc) {
-        vn_error_set(err, VNUMA_ERR_INVALID,
-                     E_XML "Missing 'associativity' attribute in cache element for NUMA node %d",
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
+                     "Missing 'associativity' attribute in cache element for NUMA node %d",
                      (int)cell);
         return -1;
     }
     int a = vn_cache_assoc_from_string(assoc);
     if (a < 0) {
-        vn_error_set(err, VNUMA_ERR_INVALID, E_XML "Invalid cache associativity '%s'", assoc);
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML, "Invalid cache associativity '%s'", assoc);
         return -1;
     }
     VN_AUTOFREE char *policy = prop(cn, "policy");
     if (!policy)   /* libvirt reports and goes on to fail just below */
-        vn_error_set(err, VNUMA_ERR_INVALID,
-                     E_XML "Missing 'policy' attribute in cache element for NUMA node %d", (int)cell);
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
+                     "Missing 'policy' attribute in cache element for NUMA node %d", (int)cell);
     int p = policy ? vn_cache_policy_from_string(policy) : -1;
     if (p < 0) {
-        vn_error_set(err, VNUMA_ERR_INVALID, E_XML "Invalid cache policy '%s'",
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML, "Invalid cache policy '%s'",
                      policy ? policy : "(null)");
         return -1;
     }
@@ -854,12 +829,12 @@ static int parse_cache(xmlNode *cn, unsigned cell, vn_cache *cache, vn_error *er
         return -1;
     VN_AUTOFREE char *line = attr_string(child(cn, "line"), "value");
     if (!line) {
-        vn_error_set(err, VNUMA_ERR_INVALID, E_XML "missing element or attribute '%s'", "./line/@value");
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML, "missing element or attribute '%s'", "./line/@value");
         return -1;
     }
     if (!str_to_ullp(line, 10, &cache->line_bytes)) {
-        vn_error_set(err, VNUMA_ERR_INVALID,
-                     E_XML "Invalid value '%s' for element or attribute '%s'", line, "./line/@value");
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
+                     "Invalid value '%s' for element or attribute '%s'", line, "./line/@value");
         return -1;
     }
     return 0;
@@ -889,14 +864,14 @@ static int parse_cell(vn_domain *dom, xmlNode *cellnode, size_t idx, vn_error *e
     if (rc == 0)
         cur = (unsigned)idx;
     if (cur >= dom->ncells) {
-        vn_error_set(err, VNUMA_ERR_INVALID,
-                     E_XML "Exactly one 'cell' element per guest NUMA cell allowed, "
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
+                     "Exactly one 'cell' element per guest NUMA cell allowed, "
                      "non-contiguous ranges or ranges not starting from 0 are not allowed");
         return -1;
     }
     vn_cell *c = &dom->cells[cur];
     if (c->mem_kib) {
-        vn_error_set(err, VNUMA_ERR_INVALID, E_XML "Duplicate NUMA cell info for cell id '%u'", cur);
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML, "Duplicate NUMA cell info for cell id '%u'", cur);
         return -1;
     }
     VN_AUTOFREE char *cpus = prop(cellnode, "cpus");
@@ -915,8 +890,8 @@ static int parse_cell(vn_domain *dom, xmlNode *cellnode, size_t idx, vn_error *e
         if (j == cur || !dom->cells[j].cpus || !c->cpus)
             continue;
         if (vn_bitmap_overlaps(dom->cells[j].cpus, c->cpus)) {
-            vn_error_set(err, VNUMA_ERR_INVALID,
-                         E_UNSUP "NUMA cells %u and %zu have overlapping vCPU ids", cur, j);
+            vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
+                         "NUMA cells %u and %zu have overlapping vCPU ids", cur, j);
             return -1;
         }
     }
@@ -967,7 +942,7 @@ static int parse_numa(vn_domain *dom, xmlNode *cpu, vn_error *err)
         return 0;
     size_t n = count_children(numa, "cell");
     if (!n) {
-        vn_error_set(err, VNUMA_ERR_INVALID, E_XML "NUMA topology defined without NUMA cells");
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML, "NUMA topology defined without NUMA cells");
         return -1;
     }
     dom->cells = vn_calloc(n, sizeof(vn_cell));
@@ -985,7 +960,7 @@ static int parse_numa(vn_domain *dom, xmlNode *cpu, vn_error *err)
     for (i = 0; i < n; i++)
         if (!vn_add_u64(sum, dom->cells[i].mem_kib, &sum) ||
             sum >= VN_DIV_UP(VN_MEMORY_MAX_BYTES, 1024)) {
-            vn_error_set(err, VNUMA_ERR_INVALID, "numerical overflow: size value too large");
+            vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_OVERFLOW, "size value too large");
             return -1;
         }
     for (xmlNode *ic = child(numa, "interconnects") ? child(numa, "interconnects")->children : NULL;
@@ -1008,12 +983,12 @@ static int check_numa_cpus(const vn_domain *dom, vn_error *err)
             maxid = (unsigned)last;
     }
     if (total > dom->maxvcpus) {
-        vn_error_set(err, VNUMA_ERR_INVALID,
-                     E_INTERNAL "Number of CPUs in <numa> exceeds the <vcpu> count");
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_INTERNAL,
+                     "Number of CPUs in <numa> exceeds the <vcpu> count");
         return -1;
     }
     if (maxid >= dom->maxvcpus) {
-        vn_error_set(err, VNUMA_ERR_INVALID, E_INTERNAL "CPU IDs in <numa> exceed the <vcpu> count");
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_INTERNAL, "CPU IDs in <numa> exceed the <vcpu> count");
         return -1;
     }
     return 0;
@@ -1045,8 +1020,8 @@ static int numatune_set(vn_domain *dom, bool placement_static, int placement,
         placement = dom->numatune_nodeset || placement_static ? VN_NUMATUNE_PLACEMENT_STATIC
                                                               : VN_NUMATUNE_PLACEMENT_AUTO;
     if (placement == VN_NUMATUNE_PLACEMENT_STATIC && !dom->numatune_nodeset) {
-        vn_error_set(err, VNUMA_ERR_INVALID,
-                     E_UNSUP "nodeset for NUMA memory tuning must be set if 'placement' is 'static'");
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
+                     "nodeset for NUMA memory tuning must be set if 'placement' is 'static'");
         return -1;
     }
     if (placement == VN_NUMATUNE_PLACEMENT_AUTO && dom->numatune_nodeset) {
@@ -1065,13 +1040,13 @@ static int parse_memnode(vn_domain *dom, xmlNode *mn, vn_error *err)
     if (prop_uint(mn, "cellid", 10, PROP_REQUIRED, &cellid, err) < 0)
         return -1;
     if (cellid >= dom->ncells) {
-        vn_error_set(err, VNUMA_ERR_INVALID,
-                     E_XML "Argument 'cellid' in memnode element must correspond to existing guest's NUMA cell");
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
+                     "Argument 'cellid' in memnode element must correspond to existing guest's NUMA cell");
         return -1;
     }
     vn_cell *c = &dom->cells[cellid];
     if (c->memnode_nodeset) {
-        vn_error_set(err, VNUMA_ERR_INVALID, E_XML "Multiple memnode elements with cellid %u", cellid);
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML, "Multiple memnode elements with cellid %u", cellid);
         return -1;
     }
     int mode;
@@ -1079,13 +1054,13 @@ static int parse_memnode(vn_domain *dom, xmlNode *mn, vn_error *err)
         return -1;
     c->memnode_mode = (vn_numatune_mode)mode;
     if (dom->numatune_mode == VN_NUMATUNE_RESTRICTIVE && mode != VN_NUMATUNE_RESTRICTIVE) {
-        vn_error_set(err, VNUMA_ERR_INVALID,
-                     E_XML "'restrictive' mode is required in memnode element when mode is 'restrictive' in memory element");
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
+                     "'restrictive' mode is required in memnode element when mode is 'restrictive' in memory element");
         return -1;
     }
     VN_AUTOFREE char *nodeset = prop(mn, "nodeset");
     if (!nodeset) {
-        vn_error_set(err, VNUMA_ERR_INVALID, E_XML "Missing required nodeset attribute in memnode element");
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML, "Missing required nodeset attribute in memnode element");
         return -1;
     }
     if (!(c->memnode_nodeset = parse_nonempty_set(nodeset, "nodeset", err)))
@@ -1098,7 +1073,7 @@ static int parse_numatune(vn_domain *dom, xmlNode *root, vn_error *err)
 {
     bool placement_static = dom->cpu_placement == VN_PLACEMENT_STATIC;
     if (count_children(root, "numatune") > 1) {
-        vn_error_set(err, VNUMA_ERR_INVALID, E_XML "only one numatune is supported");
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML, "only one numatune is supported");
         return -1;
     }
     xmlNode *nt = child(root, "numatune");
@@ -1111,12 +1086,12 @@ static int parse_numatune(vn_domain *dom, xmlNode *root, vn_error *err)
     if (mem) {
         VN_AUTOFREE char *m = prop(mem, "mode");
         if (m && (mode = vn_numatune_mode_from_string(m)) < 0) {
-            vn_error_set(err, VNUMA_ERR_INVALID, E_UNSUP "Unsupported NUMA memory tuning mode '%s'", m);
+            vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED, "Unsupported NUMA memory tuning mode '%s'", m);
             return -1;
         }
         VN_AUTOFREE char *p = prop(mem, "placement");
         if (p && (placement = vn_numatune_placement_from_string(p)) < 0) {
-            vn_error_set(err, VNUMA_ERR_INVALID, E_UNSUP "Unsupported NUMA memory placement mode '%s'", p);
+            vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED, "Unsupported NUMA memory placement mode '%s'", p);
             return -1;
         }
         VN_AUTOFREE char *ns = prop(mem, "nodeset");
@@ -1131,13 +1106,13 @@ static int parse_numatune(vn_domain *dom, xmlNode *root, vn_error *err)
     if (!count_children(nt, "memnode"))
         return 0;
     if (dom->numatune_specified && dom->numatune_placement == VN_NUMATUNE_PLACEMENT_AUTO) {
-        vn_error_set(err, VNUMA_ERR_INVALID,
-                     E_UNSUP "Per-node binding is not compatible with automatic NUMA placement.");
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
+                     "Per-node binding is not compatible with automatic NUMA placement.");
         return -1;
     }
     if (!dom->ncells) {
-        vn_error_set(err, VNUMA_ERR_INVALID,
-                     E_XML "Element 'memnode' is invalid without any guest NUMA cells");
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
+                     "Element 'memnode' is invalid without any guest NUMA cells");
         return -1;
     }
     for_each_child(nt, "memnode", mn)
@@ -1181,7 +1156,7 @@ static int parse_memdev_target(vn_memdev *m, xmlNode *tgt, vn_error *err)
 {
     VN_AUTOFREE char *node = text(child(tgt, "node"));
     if (node && (!vn_parse_int(node, &m->target_node) || m->target_node < 0)) {
-        vn_error_set(err, VNUMA_ERR_INVALID, E_XML "invalid value of memory device node");
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML, "invalid value of memory device node");
         return -1;
     }
     if (parse_mem_elem(tgt, "size", "./size", true, &m->size_kib, err) < 0)
@@ -1191,11 +1166,11 @@ static int parse_memdev_target(vn_memdev *m, xmlNode *tgt, vn_error *err)
                            &m->labelsize_kib, err) < 0)
             return -1;
         if (m->labelsize_kib && m->labelsize_kib < 128) {
-            vn_error_set(err, VNUMA_ERR_INVALID, E_XML "nvdimm label must be at least 128KiB");
+            vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML, "nvdimm label must be at least 128KiB");
             return -1;
         }
         if (m->labelsize_kib >= m->size_kib) {
-            vn_error_set(err, VNUMA_ERR_INVALID, E_XML "label size must be smaller than NVDIMM size");
+            vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML, "label size must be smaller than NVDIMM size");
             return -1;
         }
         m->readonly = child(tgt, "readonly") != NULL;
@@ -1212,7 +1187,7 @@ static int parse_memdev_address(vn_memdev *m, xmlNode *addr, vn_error *err)
 {
     VN_AUTOFREE char *type = prop(addr, "type");
     if (!type) {
-        vn_error_set(err, VNUMA_ERR_INVALID, E_INTERNAL "No type specified for device address");
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_INTERNAL, "No type specified for device address");
         return -1;
     }
     if (!strcmp(type, "dimm")) {
@@ -1233,7 +1208,7 @@ static int parse_memdev_address(vn_memdev *m, xmlNode *addr, vn_error *err)
         /* on/off stored with the same numbers as yes/no (vn_switch). */
         m->pci_multifunction = (vn_tristate)multi;
     } else {
-        vn_error_set(err, VNUMA_ERR_INVALID, E_XML "unsupported memory device address type '%s'", type);
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML, "unsupported memory device address type '%s'", type);
         return -1;
     }
     return 0;
@@ -1270,7 +1245,7 @@ static int parse_memdev_body(vn_memdev *m, xmlNode *n, vn_error *err)
     m->access = (vn_mem_access)access;
     if (m->model == VN_MEMORY_MODEL_NVDIMM && (m->uuid = text(child(n, "uuid"))) &&
         !uuid_valid(m->uuid)) {
-        vn_error_set(err, VNUMA_ERR_INVALID, E_INTERNAL "malformed uuid element");
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_INTERNAL, "malformed uuid element");
         return -1;
     }
     xmlNode *src = child(n, "source");
@@ -1278,7 +1253,7 @@ static int parse_memdev_body(vn_memdev *m, xmlNode *n, vn_error *err)
         return -1;
     xmlNode *tgt = child(n, "target");
     if (!tgt) {
-        vn_error_set(err, VNUMA_ERR_INVALID, E_XML "missing <target> element for <memory> device");
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML, "missing <target> element for <memory> device");
         return -1;
     }
     if (parse_memdev_target(m, tgt, err) < 0)
@@ -1321,7 +1296,7 @@ static void scan_shared_memory_users(vn_domain *dom, xmlNode *devices)
 static int parse_vnuma(vn_domain *dom, xmlNode *root, vn_error *err)
 {
     if (count_children(root, "vnuma") > 1) {
-        vn_error_set(err, VNUMA_ERR_INVALID, E_XML "only one vnuma element is supported");
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML, "only one vnuma element is supported");
         return -1;
     }
     xmlNode *v = child(root, "vnuma");
@@ -1344,8 +1319,8 @@ static int parse_vnuma(vn_domain *dom, xmlNode *root, vn_error *err)
     xmlNode *part = child(v, "partition");
     if (part) {
         if (vn->mode != VN_VNUMA_MODE_NODE) {
-            vn_error_set(err, VNUMA_ERR_INVALID,
-                         E_XML "element 'partition' in element 'vnuma' requires mode='node'");
+            vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
+                         "element 'partition' in element 'vnuma' requires mode='node'");
             return -1;
         }
         VN_AUTOFREE char *ns = prop(part, "nodeset");
@@ -1356,8 +1331,8 @@ static int parse_vnuma(vn_domain *dom, xmlNode *root, vn_error *err)
         vn->has_partition = true;
     }
     if (dom->ncells) {
-        vn_error_set(err, VNUMA_ERR_INVALID,
-                     E_XML "element 'vnuma' cannot be combined with guest NUMA cells in <cpu><numa>");
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
+                     "element 'vnuma' cannot be combined with guest NUMA cells in <cpu><numa>");
         return -1;
     }
     return 0;

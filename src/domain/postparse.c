@@ -24,8 +24,6 @@
 #include <libxml/tree.h>
 #include <stdlib.h>
 
-#define E_XML "XML error: "
-#define E_UNSUP "unsupported configuration: "
 
 /* virHostMemGetTHPSize's fallback, and x86_64's transparent huge page. */
 #define THP_SIZE_KIB 2048
@@ -45,33 +43,33 @@ static int qemu_vcpus_postparse(const vn_domain *dom, vn_error *err)
         return 0;
     const vn_vcpu_info *v = &dom->vcpu_info[0], *prev = v;
     if (!v->online) {
-        vn_error_set(err, VNUMA_ERR_INVALID, E_UNSUP "vcpu 0 can't be offline");
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED, "vcpu 0 can't be offline");
         return -1;
     }
     if (v->hotpluggable == VN_TRISTATE_YES) {
-        vn_error_set(err, VNUMA_ERR_INVALID, E_UNSUP "vcpu0 can't be hotpluggable");
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED, "vcpu0 can't be hotpluggable");
         return -1;
     }
     if (v->order != 0 && v->order != 1) {
-        vn_error_set(err, VNUMA_ERR_INVALID, E_UNSUP "vcpu0 must be enabled first");
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED, "vcpu0 must be enabled first");
         return -1;
     }
     bool has_order = v->order != 0;
     for (unsigned i = 1; i < dom->maxvcpus; i++) {
         v = &dom->vcpu_info[i];
         if (v->online && (v->order != 0) != has_order) {
-            vn_error_set(err, VNUMA_ERR_INVALID, E_UNSUP "all vcpus must have either set or unset order");
+            vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED, "all vcpus must have either set or unset order");
             return -1;
         }
         if (v->hotpluggable == VN_TRISTATE_NO) {
             if (prev->hotpluggable == VN_TRISTATE_YES) {
-                vn_error_set(err, VNUMA_ERR_INVALID,
-                             E_UNSUP "online non-hotpluggable vcpus need to be ordered prior to hotplugable vcpus");
+                vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
+                             "online non-hotpluggable vcpus need to be ordered prior to hotplugable vcpus");
                 return -1;
             }
             if (prev->order > v->order) {
-                vn_error_set(err, VNUMA_ERR_INVALID,
-                             E_UNSUP "online non-hotpluggable vcpus must be ordered in ascending order");
+                vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
+                             "online non-hotpluggable vcpus must be ordered in ascending order");
                 return -1;
             }
         }
@@ -128,8 +126,8 @@ static int vcpus_postparse(vn_domain *dom, vn_error *err)
         if (v->hotpluggable == VN_TRISTATE_ABSENT)
             v->hotpluggable = v->online ? VN_TRISTATE_NO : VN_TRISTATE_YES;
         else if (v->hotpluggable == VN_TRISTATE_NO && !v->online) {
-            vn_error_set(err, VNUMA_ERR_INVALID,
-                         E_UNSUP "vcpu '%u' is both offline and not hotpluggable", i);
+            vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
+                         "vcpu '%u' is both offline and not hotpluggable", i);
             return -1;
         }
     }
@@ -147,30 +145,30 @@ static int memory_postparse(vn_domain *dom, vn_error *err)
             hotplug = UINT64_MAX;
     if (numa) {
         if (!vn_add_u64(numa, hotplug, &dom->total_memory_kib)) {
-            vn_error_set(err, VNUMA_ERR_INVALID, "numerical overflow: size value too large");
+            vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_OVERFLOW, "size value too large");
             return -1;
         }
     } else if (hotplug > dom->total_memory_kib) {
-        vn_error_set(err, VNUMA_ERR_INVALID,
-                     E_XML "Total size of memory devices exceeds the total memory size");
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
+                     "Total size of memory devices exceeds the total memory size");
         return -1;
     }
     if (vn_domain_memory_initial_kib(dom) == 0) {
-        vn_error_set(err, VNUMA_ERR_INVALID,
-                     E_XML "Memory size must be specified via <memory> or in the <numa> configuration");
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
+                     "Memory size must be specified via <memory> or in the <numa> configuration");
         return -1;
     }
     if (dom->cur_balloon_kib > dom->total_memory_kib || dom->cur_balloon_kib == 0)
         dom->cur_balloon_kib = dom->total_memory_kib;
     if ((dom->max_memory_kib || dom->memory_slots) &&
         !(dom->max_memory_kib && dom->memory_slots)) {
-        vn_error_set(err, VNUMA_ERR_INVALID,
-                     E_XML "both maximum memory size and memory slot count must be specified");
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
+                     "both maximum memory size and memory slot count must be specified");
         return -1;
     }
     if (dom->max_memory_kib && dom->max_memory_kib < dom->total_memory_kib) {
-        vn_error_set(err, VNUMA_ERR_INVALID,
-                     E_XML "maximum memory size must be equal or greater than the actual memory size");
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
+                     "maximum memory size must be equal or greater than the actual memory size");
         return -1;
     }
     return 0;
@@ -223,7 +221,7 @@ static int assign_memory_slots(vn_domain *dom, vn_error *err)
             if (used[idx] == cand)
                 cand++;
         if (cand >= dom->memory_slots) {
-            vn_error_set(err, VNUMA_ERR_INVALID, "internal error: failed to find an empty memory slot");
+            vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_INTERNAL, "failed to find an empty memory slot");
             rc = -1;
             break;
         }
@@ -257,14 +255,14 @@ static int dimm_conflict(const vn_domain *dom, const vn_memdev *m, vn_error *err
         if (o == m || o->addr_type != VN_MEMDEV_ADDR_DIMM)
             continue;
         if (m->addr_slot == o->addr_slot) {
-            vn_error_set(err, VNUMA_ERR_INVALID,
-                         E_UNSUP "memory device slot '%u' is already being used by another memory device",
+            vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
+                         "memory device slot '%u' is already being used by another memory device",
                          m->addr_slot);
             return -1;
         }
         if (m->addr_base && m->addr_base == o->addr_base) {
-            vn_error_set(err, VNUMA_ERR_INVALID,
-                         E_UNSUP "memory device base '0x%llx' is already being used by another memory device",
+            vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
+                         "memory device base '0x%llx' is already being used by another memory device",
                          (unsigned long long)m->addr_base);
             return -1;
         }
@@ -275,8 +273,8 @@ static int dimm_conflict(const vn_domain *dom, const vn_memdev *m, vn_error *err
 static int need_target_node(const vn_domain *dom, const vn_memdev *m, vn_error *err)
 {
     if (dom->ncells && m->target_node == -1) {
-        vn_error_set(err, VNUMA_ERR_INVALID,
-                     E_UNSUP "target NUMA node needs to be specified for memory device");
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
+                     "target NUMA node needs to be specified for memory device");
         return -1;
     }
     return 0;
@@ -289,16 +287,16 @@ static int hotplug_device(const vn_domain *dom, const vn_memdev *m, vn_error *er
     case VN_MEMORY_MODEL_DIMM:
     case VN_MEMORY_MODEL_NVDIMM:
         if (m->addr_type != VN_MEMDEV_ADDR_DIMM && m->addr_type != VN_MEMDEV_ADDR_NONE) {
-            vn_error_set(err, VNUMA_ERR_INVALID,
-                         E_UNSUP "only 'dimm' addresses are supported for the pc-dimm device");
+            vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
+                         "only 'dimm' addresses are supported for the pc-dimm device");
             return -1;
         }
         if (need_target_node(dom, m, err) < 0)
             return -1;
         if (m->addr_type == VN_MEMDEV_ADDR_DIMM) {
             if (m->addr_slot >= dom->memory_slots) {
-                vn_error_set(err, VNUMA_ERR_INVALID,
-                             E_UNSUP "memory device slot '%u' exceeds slots count '%u'",
+                vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
+                             "memory device slot '%u' exceeds slots count '%u'",
                              m->addr_slot, dom->memory_slots);
                 return -1;
             }
@@ -308,21 +306,21 @@ static int hotplug_device(const vn_domain *dom, const vn_memdev *m, vn_error *er
         return need_target_node(dom, m, err);
     case VN_MEMORY_MODEL_VIRTIO_PMEM:
         if (m->addr_type != VN_MEMDEV_ADDR_PCI && m->addr_type != VN_MEMDEV_ADDR_NONE) {
-            vn_error_set(err, VNUMA_ERR_INVALID,
-                         E_UNSUP "only 'pci' addresses are supported for the virtio-pmem device");
+            vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
+                         "only 'pci' addresses are supported for the virtio-pmem device");
             return -1;
         }
         return 0;
     case VN_MEMORY_MODEL_VIRTIO_MEM:
         if (m->addr_type != VN_MEMDEV_ADDR_PCI && m->addr_type != VN_MEMDEV_ADDR_NONE) {
-            vn_error_set(err, VNUMA_ERR_INVALID,
-                         E_UNSUP "only 'pci' addresses are supported for the %s device",
+            vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
+                         "only 'pci' addresses are supported for the %s device",
                          vn_memory_model_to_string(m->model));
             return -1;
         }
         return need_target_node(dom, m, err);
     case VN_MEMORY_MODEL_SGX_EPC:
-        vn_error_set(err, VNUMA_ERR_INVALID, E_UNSUP "hotplug is not supported for the %s device",
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED, "hotplug is not supported for the %s device",
                      vn_memory_model_to_string(m->model));
         return -1;
     default:
@@ -339,19 +337,19 @@ static int validate_memory_hotplug(const vn_domain *dom, vn_error *err)
 
     if (!dom->max_memory_kib) {
         if (dom->nmemdevs) {
-            vn_error_set(err, VNUMA_ERR_INVALID,
-                         E_UNSUP "cannot use/hotplug a memory device when domain 'maxMemory' is not defined");
+            vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
+                         "cannot use/hotplug a memory device when domain 'maxMemory' is not defined");
             return -1;
         }
         return 0;
     }
     if (!is_ppc64(dom) && !dom->ncells && !cells_pending(dom)) {
-        vn_error_set(err, VNUMA_ERR_INVALID,
-                     E_UNSUP "At least one numa node has to be configured when enabling memory hotplug");
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
+                     "At least one numa node has to be configured when enabling memory hotplug");
         return -1;
     }
     if (dom->nmemdevs > dom->memory_slots) {
-        vn_error_set(err, VNUMA_ERR_INVALID, E_UNSUP "memory device count '%u' exceeds slots count '%u'",
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED, "memory device count '%u' exceeds slots count '%u'",
                      (unsigned)dom->nmemdevs, dom->memory_slots);
         return -1;
     }
@@ -362,7 +360,7 @@ static int validate_memory_hotplug(const vn_domain *dom, vn_error *err)
             return -1;
     }
     if (used > space) {
-        vn_error_set(err, VNUMA_ERR_INVALID, E_UNSUP "memory device total size exceeds hotplug space");
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED, "memory device total size exceeds hotplug space");
         return -1;
     }
     return 0;
@@ -396,7 +394,7 @@ static unsigned online_vcpus(const vn_domain *dom)
 static int validate_vcpu_count(const vn_domain *dom, vn_error *err)
 {
     if (online_vcpus(dom) == 0) {
-        vn_error_set(err, VNUMA_ERR_INVALID, E_UNSUP "Domain requires at least 1 vCPU");
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED, "Domain requires at least 1 vCPU");
         return -1;
     }
     return 0;
@@ -408,13 +406,13 @@ static int validate_qemu_memory(const vn_domain *dom, vn_error *err)
     if (!dom->nhugepages)
         return 0;
     if (dom->allocation == VN_MEM_ALLOC_ONDEMAND) {
-        vn_error_set(err, VNUMA_ERR_INVALID,
-                     E_UNSUP "hugepages are not allowed with memory allocation ondemand");
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
+                     "hugepages are not allowed with memory allocation ondemand");
         return -1;
     }
     if (dom->source == VN_MEM_SOURCE_ANONYMOUS) {
-        vn_error_set(err, VNUMA_ERR_INVALID,
-                     E_UNSUP "hugepages are not allowed with anonymous memory source");
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
+                     "hugepages are not allowed with anonymous memory source");
         return -1;
     }
     return 0;
@@ -436,7 +434,7 @@ static int require_shared_memory(const vn_domain *dom, const char *name, vn_erro
             ok = false;
     }
     if (!ok) {
-        vn_error_set(err, VNUMA_ERR_INVALID, E_UNSUP "'%s' requires shared memory", name);
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED, "'%s' requires shared memory", name);
         return -1;
     }
     return 0;
@@ -529,16 +527,16 @@ static int validate_memdev(const vn_domain *dom, const vn_memdev *m, vn_error *e
             return -1;
         }
         if (m->discard == VN_TRISTATE_YES) {
-            vn_error_set(err, VNUMA_ERR_INVALID, E_UNSUP "discard is not supported for nvdimms");
+            vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED, "discard is not supported for nvdimms");
             return -1;
         }
         if (is_ppc64(dom)) {
             if (!m->labelsize_kib) {
-                vn_error_set(err, VNUMA_ERR_INVALID, E_UNSUP "label size is required for NVDIMM device");
+                vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED, "label size is required for NVDIMM device");
                 return -1;
             }
         } else if (m->uuid) {
-            vn_error_set(err, VNUMA_ERR_INVALID, E_UNSUP "UUID is not supported for NVDIMM device");
+            vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED, "UUID is not supported for NVDIMM device");
             return -1;
         }
         return 0;
@@ -548,15 +546,15 @@ static int validate_memdev(const vn_domain *dom, const vn_memdev *m, vn_error *e
             return -1;
         }
         if (m->discard == VN_TRISTATE_YES) {
-            vn_error_set(err, VNUMA_ERR_INVALID, E_UNSUP "discard is not supported for model '%s'", model);
+            vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED, "discard is not supported for model '%s'", model);
             return -1;
         }
         if (m->access != VN_MEM_ACCESS_SHARED) {
-            vn_error_set(err, VNUMA_ERR_INVALID, E_UNSUP "shared access mode required for virtio-pmem device");
+            vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED, "shared access mode required for virtio-pmem device");
             return -1;
         }
         if (m->target_node != -1) {
-            vn_error_set(err, VNUMA_ERR_INVALID, E_UNSUP "virtio-pmem does not support NUMA nodes");
+            vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED, "virtio-pmem does not support NUMA nodes");
             return -1;
         }
         return 0;
@@ -564,8 +562,8 @@ static int validate_memdev(const vn_domain *dom, const vn_memdev *m, vn_error *e
         return validate_virtio_mem(m, err);
     case VN_MEMORY_MODEL_SGX_EPC:
         if (m->addr_type != VN_MEMDEV_ADDR_NONE) {
-            vn_error_set(err, VNUMA_ERR_INVALID,
-                         E_UNSUP "memory device address is not supported for model '%s'", model);
+            vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
+                         "memory device address is not supported for model '%s'", model);
             return -1;
         }
         return 0;
@@ -611,15 +609,15 @@ static int validate_interconnect(const vn_domain *dom, size_t i, vn_error *err)
 {
     const vn_interconnect *l = &dom->interconnects[i];
     if (l->initiator >= dom->ncells) {
-        vn_error_set(err, VNUMA_ERR_INVALID, E_XML "'initiator' refers to a non-existent NUMA node");
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML, "'initiator' refers to a non-existent NUMA node");
         return -1;
     }
     if (l->target >= dom->ncells) {
-        vn_error_set(err, VNUMA_ERR_INVALID, E_XML "'target' refers to a non-existent NUMA node");
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML, "'target' refers to a non-existent NUMA node");
         return -1;
     }
     if (!dom->cells[l->initiator].cpus) {
-        vn_error_set(err, VNUMA_ERR_INVALID, E_XML "NUMA nodes without CPUs can't be initiator");
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML, "NUMA nodes without CPUs can't be initiator");
         return -1;
     }
     if (l->cache > 0) {
@@ -628,8 +626,8 @@ static int validate_interconnect(const vn_domain *dom, size_t i, vn_error *err)
         for (j = 0; j < t->ncaches && t->caches[j].level != l->cache; j++)
             ;
         if (j == t->ncaches) {
-            vn_error_set(err, VNUMA_ERR_INVALID,
-                         E_XML "'cache' refers to a non-existent NUMA node cache");
+            vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
+                         "'cache' refers to a non-existent NUMA node cache");
             return -1;
         }
     }
@@ -637,11 +635,11 @@ static int validate_interconnect(const vn_domain *dom, size_t i, vn_error *err)
         const vn_interconnect *o = &dom->interconnects[j];
         if (l->kind == o->kind && l->initiator == o->initiator && l->target == o->target &&
             l->cache == o->cache && l->type == o->type) {
-            vn_error_set(err, VNUMA_ERR_INVALID, E_XML "Duplicate info for NUMA latencies");
+            vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML, "Duplicate info for NUMA latencies");
             return -1;
         }
         if (l->initiator != l->target && l->initiator == o->target && l->target == o->initiator) {
-            vn_error_set(err, VNUMA_ERR_INVALID, E_XML "Link already defined");
+            vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML, "Link already defined");
             return -1;
         }
     }
@@ -657,11 +655,11 @@ static int validate_numa(const vn_domain *dom, vn_error *err)
         for (size_t j = 0; j < c->ncaches; j++) {
             unsigned level = c->caches[j].level;
             if (level > 3) {
-                vn_error_set(err, VNUMA_ERR_INVALID, E_XML "Ain't nobody heard of that much cache level");
+                vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML, "Ain't nobody heard of that much cache level");
                 return -1;
             }
             if (seen & (1u << level)) {
-                vn_error_set(err, VNUMA_ERR_INVALID, E_XML "Cache level '%u' already defined", level);
+                vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML, "Cache level '%u' already defined", level);
                 return -1;
             }
             seen |= 1u << level;
@@ -689,7 +687,7 @@ int vn_domain_validate_define(const vn_domain *dom, vn_error *err)
             return -1;
     /* virDomainDefValidateInternal */
     if (topology_cpus(dom, &topo) < 0) {
-        vn_error_set(err, VNUMA_ERR_INVALID, E_UNSUP "cpu topology results in more than %u cpus",
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED, "cpu topology results in more than %u cpus",
                      UINT32_MAX);
         return -1;
     }

@@ -37,8 +37,6 @@
 
 /* libvirt prefixes each message with its error code's text (virErrorMsg);
  * virsh prints the whole, and so does vnuma. */
-#define E_UNSUP "unsupported configuration: "
-#define E_INTERNAL "internal error: "
 
 #define VN_SYSTEM_PAGE_KIB 4             /* virGetSystemPageSizeKB() on x86_64 */
 #define VN_MAX_MEMORY_KIB ((uint64_t)INT64_MAX >> 10)   /* virMemoryMaxValue >> 10 */
@@ -118,8 +116,8 @@ static int validate_vcpu_topology(start_ctx *c)
     unsigned max_cpus = machine_max_cpus(d);
 
     if (max_cpus > 0 && d->maxvcpus > max_cpus) {
-        vn_error_set(c->err, VNUMA_ERR_INVALID,
-                     E_UNSUP "Maximum CPUs greater than specified machine type limit %u", max_cpus);
+        vn_error_setc(c->err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
+                     "Maximum CPUs greater than specified machine type limit %u", max_cpus);
         return -1;
     }
     if (d->has_topology && d->sockets) {   /* virDomainDefGetVcpusTopology */
@@ -128,8 +126,8 @@ static int validate_vcpu_topology(start_ctx *c)
             !vn_mul_u64(topo, d->threads, &topo))
             topo = UINT64_MAX;
         if (topo != d->maxvcpus) {
-            vn_error_set(c->err, VNUMA_ERR_INVALID,
-                         E_UNSUP "CPU topology doesn't match maximum vcpu count");
+            vn_error_setc(c->err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
+                         "CPU topology doesn't match maximum vcpu count");
             return -1;
         }
         unsigned numacpus = numa_cpu_count(d);
@@ -140,8 +138,8 @@ static int validate_vcpu_topology(start_ctx *c)
     if (d->maxvcpus > VN_MAX_VCPUS_WITHOUT_EIM && !machine_is_q35(d)) {
         /* x86 only; the q35 requirement of an iommu with eim='on' is not
          * modelled (no <iommu> in the domain model). */
-        vn_error_set(c->err, VNUMA_ERR_INVALID,
-                     E_UNSUP "more than %d vCPUs are only supported on q35-based machine types",
+        vn_error_setc(c->err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
+                     "more than %d vCPUs are only supported on q35-based machine types",
                      VN_MAX_VCPUS_WITHOUT_EIM);
         return -1;
     }
@@ -224,8 +222,8 @@ static int align_memory_sizes(start_ctx *c)
 
     for (size_t i = 0; i < d->ncells; i++) {
         if (!vn_round_up_u64(d->cells[i].mem_kib, align, &mem) || mem > VN_MAX_MEMORY_KIB) {
-            vn_error_set(c->err, VNUMA_ERR_INVALID,
-                         E_UNSUP "memory size of NUMA node '%zu' overflowed after alignment", i);
+            vn_error_setc(c->err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
+                         "memory size of NUMA node '%zu' overflowed after alignment", i);
             return -1;
         }
         initial += mem;   /* each <= 2^53: no overflow for any realistic count */
@@ -235,11 +233,11 @@ static int align_memory_sizes(start_ctx *c)
         !vn_round_up_u64(vn_domain_memory_initial_kib(d), align, &initial))
         initial = UINT64_MAX;
     if (initial > VN_MAX_MEMORY_KIB) {
-        vn_error_set(c->err, VNUMA_ERR_INVALID, E_UNSUP "initial memory size overflowed after alignment");
+        vn_error_setc(c->err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED, "initial memory size overflowed after alignment");
         return -1;
     }
     if (!vn_round_up_u64(d->max_memory_kib, align, &mem) || mem > VN_MAX_MEMORY_KIB) {
-        vn_error_set(c->err, VNUMA_ERR_INVALID, E_UNSUP "maximum memory size overflowed after alignment");
+        vn_error_setc(c->err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED, "maximum memory size overflowed after alignment");
         return -1;
     }
     d->max_memory_kib = mem;
@@ -247,8 +245,8 @@ static int align_memory_sizes(start_ctx *c)
         /* dimm modules need 2 MiB; ppc64 256 MiB (its nvdimm rule is not ported) */
         uint64_t malign = arch_is_ppc64(d) ? 256 * 1024 : 2048;
         if (!vn_round_up_u64(d->memdevs[i].size_kib, malign, &mem) || mem > VN_MAX_MEMORY_KIB) {
-            vn_error_set(c->err, VNUMA_ERR_INVALID,
-                         E_UNSUP "size of memory module '%zu' overflowed after alignment", i);
+            vn_error_setc(c->err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
+                         "size of memory module '%zu' overflowed after alignment", i);
             return -1;
         }
         d->memdevs[i].size_kib = mem;
@@ -272,7 +270,7 @@ static int nodeset_available(start_ctx *c, const vn_bitmap *nodes)
     vn_bitmap_foreach(nodes, bit) {
         const vn_host_node *n = vn_host_find_node(c->host, (unsigned)bit);
         if (!n || c->host->numa_fake) {
-            vn_error_set(c->err, VNUMA_ERR_HOST, E_UNSUP "NUMA node %d is unavailable", bit);
+            vn_error_setc(c->err, VNUMA_ERR_HOST, VN_ERRC_UNSUPPORTED, "NUMA node %d is unavailable", bit);
             return -1;
         }
         if (n->mem_kib == 0 && !vn_bitmap_is_set(c->warned_memoryless, (unsigned)bit)) {
@@ -344,8 +342,8 @@ static int backend_pagesize(start_ctx *c, const backend *b, uint64_t *pagesize, 
         huge = false;
     } else if (huge && size == 0) {
         if (!c->cfg || !c->cfg->nmounts) {
-            vn_error_set(c->err, VNUMA_ERR_HOST,
-                         E_INTERNAL "hugetlbfs filesystem is not mounted or disabled by administrator config");
+            vn_error_setc(c->err, VNUMA_ERR_HOST, VN_ERRC_INTERNAL,
+                         "hugetlbfs filesystem is not mounted or disabled by administrator config");
             return -1;
         }
         size = c->cfg->mounts[0].size_kib;   /* the first mount is the default */
@@ -359,15 +357,15 @@ static int backend_pagesize(start_ctx *c, const backend *b, uint64_t *pagesize, 
 static int hugepage_mount(start_ctx *c, uint64_t pagesize)
 {
     if (!c->cfg || !c->cfg->nmounts) {
-        vn_error_set(c->err, VNUMA_ERR_HOST,
-                     E_INTERNAL "hugetlbfs filesystem is not mounted or disabled by administrator config");
+        vn_error_setc(c->err, VNUMA_ERR_HOST, VN_ERRC_INTERNAL,
+                     "hugetlbfs filesystem is not mounted or disabled by administrator config");
         return -1;
     }
     /* A host whose kernel lacks the size cannot have such a mount either. */
     if (!vn_config_mount_for(c->cfg, pagesize) ||
         (host_lists_pages(c->host) && !host_has_pagesize(c->host, pagesize))) {
-        vn_error_set(c->err, VNUMA_ERR_HOST,
-                     E_INTERNAL "Unable to find any usable hugetlbfs mount for %llu KiB",
+        vn_error_setc(c->err, VNUMA_ERR_HOST, VN_ERRC_INTERNAL,
+                     "Unable to find any usable hugetlbfs mount for %llu KiB",
                      (unsigned long long)pagesize);
         return -1;
     }
@@ -476,7 +474,7 @@ static int check_command_line(start_ctx *c)
         for (size_t i = 0; i < d->ncells && !cpus; i++)
             cpus = d->cells[i].cpus && !vn_bitmap_is_empty(d->cells[i].cpus);
         if (!cpus) {
-            vn_error_set(c->err, VNUMA_ERR_INVALID, E_UNSUP "At least one NUMA node has to have CPUs");
+            vn_error_setc(c->err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED, "At least one NUMA node has to have CPUs");
             return -1;
         }
     }

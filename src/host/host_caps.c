@@ -107,7 +107,7 @@ static int size_kib(caps_ctx *c, const char *what, const char *value, const char
 {
     vn_error e = {0};
     if (vn_parse_memory(what, value, unit, kib, &e) < 0)
-        return caps_fail(c, "%s", e.msg);
+        return caps_fail(c, "%s", vn_error_text(&e));
     return 0;
 }
 
@@ -169,7 +169,7 @@ static int parse_cpu(caps_ctx *c, const xmlNode *x, vn_host_node *node)
         vn_error e = {0};
         cpu->siblings = vn_bitmap_parse(sib, VN_CPUMASK_LEN, &e);
         if (!cpu->siblings)
-            return caps_fail(c, "cpu %u: %s", cpu->id, e.msg);
+            return caps_fail(c, "cpu %u: %s", cpu->id, vn_error_text(&e));
     }
     return 0;
 }

@@ -174,7 +174,7 @@ static int read_list_file(sysfs_ctx *c, const char *path, vn_bitmap **out)
     *out = vn_bitmap_parse(t, SYSFS_MAX_IDS, &e);
     if (!*out)
         return sys_fail(c, "cannot parse '%s' (ids must be below %d): %s", path,
-                        SYSFS_MAX_IDS, e.msg);
+                        SYSFS_MAX_IDS, vn_error_text(&e));
     return 0;
 }
 

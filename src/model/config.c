@@ -49,7 +49,7 @@ int vn_config_add_mount_spec(vn_config *cfg, const char *spec, vn_error *err)
     vn_error e = {0};
     if (vn_parse_memory("--hugetlbfs", digits, *unit ? unit : NULL, &kib, &e) < 0 || kib == 0) {
         vn_error_set(err, VNUMA_ERR_INVALID, "--hugetlbfs '%s': invalid page size '%s'%s%s",
-                     spec, num, e.code ? ": " : "", e.code ? e.msg : "");
+                     spec, num, e.code ? ": " : "", e.code ? vn_error_text(&e) : "");
         return -1;
     }
     VN_AUTOFREE char *path = vn_strndup(spec, (size_t)(eq - spec));

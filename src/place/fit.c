@@ -1966,7 +1966,7 @@ int vn_fit_prepared(const vn_fit_host *fh, const vn_usage *used, const vn_fit_re
             vn_buf_add(&c.why, "no placement fits");
         vn_error_set(err, VNUMA_ERR_INVALID, "%s", c.why.s);
     } else if (!build_result(&c, &best, out)) {
-        vn_error_set(err, VNUMA_ERR_INVALID, "internal error: the placement does not fill");
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_INTERNAL, "the placement does not fill");
         vn_fit_result_clear(out);
     } else {
         rc = 0;

@@ -31,8 +31,6 @@
 #define REMOTE_DISTANCE 20
 
 /* libvirt's error classes, as virsh prints them before the message */
-#define E_UNSUP "unsupported configuration: "
-#define E_INTERNAL "internal error: "
 
 /* ------------------------------------------------------------------ */
 /* argv and its printing                                               */
@@ -254,8 +252,8 @@ static int numatune_maybe_nodeset(const ctx *c, int cell, const vn_bitmap **out)
     if (!cell_memnode(c->dom, cell) && !c->dom->numatune_specified)
         return 0;
     if (is_auto_placement(c->dom) && !c->auto_nodeset) {
-        vn_error_set(c->err, VNUMA_ERR_HOST,
-                     E_INTERNAL "Advice from numad is needed in case of automatic numa placement");
+        vn_error_setc(c->err, VNUMA_ERR_HOST, VN_ERRC_INTERNAL,
+                     "Advice from numad is needed in case of automatic numa placement");
         return -1;
     }
     *out = numatune_nodeset(c, cell);
@@ -281,7 +279,7 @@ static bool nodeset_available(const ctx *c, const vn_bitmap *nodes)
         return true;
     vn_bitmap_foreach(nodes, n) {
         if (!vn_host_has_node(c->host, (unsigned)n)) {
-            vn_error_set(c->err, VNUMA_ERR_HOST, E_UNSUP "NUMA node %d is unavailable", n);
+            vn_error_setc(c->err, VNUMA_ERR_HOST, VN_ERRC_UNSUPPORTED, "NUMA node %d is unavailable", n);
             return false;
         }
     }
@@ -318,14 +316,14 @@ static char *short_name(const ctx *c)
 static char *hugepage_path(const ctx *c, uint64_t pagesize_kib)
 {
     if (!c->cfg->nmounts) {
-        vn_error_set(c->err, VNUMA_ERR_HOST,
-                     E_INTERNAL "hugetlbfs filesystem is not mounted or disabled by administrator config");
+        vn_error_setc(c->err, VNUMA_ERR_HOST, VN_ERRC_INTERNAL,
+                     "hugetlbfs filesystem is not mounted or disabled by administrator config");
         return NULL;
     }
     const vn_hugetlbfs *m = vn_config_mount_for(c->cfg, pagesize_kib);
     if (!m || pagesize_kib == 0) {
-        vn_error_set(c->err, VNUMA_ERR_HOST,
-                     E_INTERNAL "Unable to find any usable hugetlbfs mount for %llu KiB",
+        vn_error_setc(c->err, VNUMA_ERR_HOST, VN_ERRC_INTERNAL,
+                     "Unable to find any usable hugetlbfs mount for %llu KiB",
                      (unsigned long long)pagesize_kib);
         return NULL;
     }
@@ -344,8 +342,8 @@ static char *backing_path(const ctx *c, const char *alias)
 static int default_pagesize(const ctx *c, uint64_t *pagesize)
 {
     if (!c->cfg->nmounts) {
-        vn_error_set(c->err, VNUMA_ERR_HOST,
-                     E_INTERNAL "hugetlbfs filesystem is not mounted or disabled by administrator config");
+        vn_error_setc(c->err, VNUMA_ERR_HOST, VN_ERRC_INTERNAL,
+                     "hugetlbfs filesystem is not mounted or disabled by administrator config");
         return -1;
     }
     *pagesize = c->cfg->mounts[0].size_kib;
@@ -413,7 +411,7 @@ static int add_bytes(const ctx *c, vn_buf *b, const char *key, uint64_t kib, boo
     if (positive_only && kib == 0)
         return 0;
     if (!vn_mul_u64(kib, 1024, &bytes)) {
-        vn_error_set(c->err, VNUMA_ERR_INVALID, E_INTERNAL "size of '%s' overflows", key);
+        vn_error_setc(c->err, VNUMA_ERR_INVALID, VN_ERRC_INTERNAL, "size of '%s' overflows", key);
         return -1;
     }
     ju64(b, key, bytes);
@@ -684,7 +682,7 @@ static int assign_memdevs(ctx *c)
             while (s < track && used[s])
                 s++;
             if (s >= track) {
-                vn_error_set(c->err, VNUMA_ERR_INVALID, E_INTERNAL "failed to find an empty memory slot");
+                vn_error_setc(c->err, VNUMA_ERR_INVALID, VN_ERRC_INTERNAL, "failed to find an empty memory slot");
                 return -1;
             }
             used[s] = true;
@@ -701,7 +699,7 @@ static int assign_memdevs(ctx *c)
             continue;
         }
         if (!prefix) {
-            vn_error_set(c->err, VNUMA_ERR_INVALID, E_INTERNAL "unsupported memory model");
+            vn_error_setc(c->err, VNUMA_ERR_INVALID, VN_ERRC_INTERNAL, "unsupported memory model");
             return -1;
         }
         int idx = 0;
@@ -1023,7 +1021,7 @@ static int build_numa(ctx *c)
         if (d->cells[i].cpus && !vn_bitmap_is_empty(d->cells[i].cpus))
             master = (long)i;
     if (master < 0) {
-        vn_error_set(c->err, VNUMA_ERR_INVALID, E_UNSUP "At least one NUMA node has to have CPUs");
+        vn_error_setc(c->err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED, "At least one NUMA node has to have CPUs");
         goto out;
     }
 

@@ -21,12 +21,20 @@ static uint64_t mem(const char *text, const char *unit)
     return kib;
 }
 
+/* The message and libvirt's class for it (virScaleInteger: invalid
+ * argument for a suffix, overflow for a size; virDomainParseScaledValue:
+ * XML error for a value), which gives the prefix virsh prints. */
 static void refused(const char *text, const char *unit, const char *msg)
 {
     uint64_t kib = 0;
     vn_error e = {0};
     assert_int_equal(vn_parse_memory("memory", text, unit, &kib, &e), -1);
-    assert_string_equal(e.msg, msg);
+    assert_string_equal(vn_error_text(&e), msg);
+    vn_error_class want = !strncmp(msg, "unknown suffix", 14) ? VN_ERRC_INVALID_ARG
+                          : strstr(msg, "too large") ? VN_ERRC_OVERFLOW : VN_ERRC_XML;
+    assert_int_equal(e.cls, want);
+    assert_string_equal(e.msg + strlen(e.msg) - strlen(msg), msg);
+    assert_int_equal(strlen(e.msg), strlen(vn_error_class_prefix(want)) + strlen(msg));
 }
 
 static void test_unit_spellings(void **state)
