@@ -25,6 +25,7 @@ typedef struct vn_bitmap {
 
 vn_bitmap *vn_bitmap_new(void);
 void vn_bitmap_free(vn_bitmap *b);
+VN_DEFINE_AUTOPTR(vn_bitmap, vn_bitmap_free)
 vn_bitmap *vn_bitmap_copy(const vn_bitmap *b);
 
 /* Parse libvirt syntax; ids must be < limit.  Returns NULL on error, with

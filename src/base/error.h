@@ -23,6 +23,7 @@
 #include <stddef.h>
 
 #include "vnuma.h"
+#include "base/cleanup.h"
 
 #define VN_PRINTF(a, b) __attribute__((format(printf, a, b)))
 
@@ -79,5 +80,6 @@ typedef struct vn_warnings {
 
 void vn_warn(vn_warnings *w, const char *fmt, ...) VN_PRINTF(2, 3);
 void vn_warnings_clear(vn_warnings *w);
+VN_DEFINE_AUTOCLEAR(vn_warnings, vn_warnings_clear)
 
 #endif

@@ -16,15 +16,13 @@
 #include <string.h>
 
 #include "vnuma.h"
+#include "base/cleanup.h"
 #include "base/error.h"
 
 #define VN_NODISCARD __attribute__((warn_unused_result))
 #define VN_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 #define VN_DIV_UP(a, b) (((a) + (b) - 1) / (b))
 
-/* Owned memory released at scope exit: `VN_AUTOFREE char *s = ...;` */
-#define VN_AUTOFREE __attribute__((cleanup(vn_freep)))
-void vn_freep(void *pp);
 
 /* Allocation: aborts on OOM, never returns NULL for a non-zero size. */
 void *vn_malloc(size_t n);
@@ -85,6 +83,7 @@ void vn_buf_line(vn_buf *b, const char *fmt, ...) VN_PRINTF(2, 3);
 void vn_buf_add_escaped(vn_buf *b, const char *s);
 char *vn_buf_steal(vn_buf *b);
 void vn_buf_free(vn_buf *b);
+VN_DEFINE_AUTOCLEAR(vn_buf, vn_buf_free)
 /* s (NULL: "") as a JSON string, quotes included; escapes as json-c writes
  * them (\" \\ \b \f \n \r \t, \u00XX for other control bytes), which is
  * what libvirt's JSON command-line values hold. */

@@ -24,6 +24,7 @@ typedef struct vn_config {
 
 void vn_config_init(vn_config *cfg);
 void vn_config_clear(vn_config *cfg);
+VN_DEFINE_AUTOCLEAR(vn_config, vn_config_clear)
 void vn_config_add_mount(vn_config *cfg, const char *path, uint64_t size_kib);
 /* Parse "PATH=SIZE" (SIZE like 2M, 1G, 2048k, 2048 = KiB). */
 int vn_config_add_mount_spec(vn_config *cfg, const char *spec, vn_error *err);

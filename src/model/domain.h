@@ -191,6 +191,7 @@ typedef struct vn_domain {
 } vn_domain;
 
 void vn_domain_free(vn_domain *dom);
+VN_DEFINE_AUTOPTR(vn_domain, vn_domain_free)
 
 /* domain_parse.c: XML -> model, then libvirt's post-parse defaults and the
  * checks `virsh define` makes (vn_domain_postparse, vn_domain_validate_define).

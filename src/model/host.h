@@ -55,6 +55,7 @@ typedef struct vn_host {
 
 vn_host *vn_host_new(void);
 void vn_host_free(vn_host *h);
+VN_DEFINE_AUTOPTR(vn_host, vn_host_free)
 const vn_host_node *vn_host_find_node(const vn_host *h, unsigned id);
 #define VN_BASE_PAGE_KIB 4   /* the base page: not a huge page size */
 

@@ -103,4 +103,11 @@ const vn_os *vn_os_set(const vn_os *os);
 /* The real operating system. */
 const vn_os *vn_os_real(void);
 
+/* A descriptor closed (through the current seam) at scope exit:
+ * `VN_AUTOFD int fd = os->open(...);`; -1 is left alone.  VN_STEAL_FD
+ * hands it out. */
+void vn_os_closep(int *fd);
+#define VN_AUTOFD __attribute__((cleanup(vn_os_closep)))
+#define VN_STEAL_FD(fd) __extension__({ int vn_steal_fd_ = (fd); (fd) = -1; vn_steal_fd_; })
+
 #endif

@@ -336,6 +336,16 @@ const vn_os *vn_os_current(void)
     return current_os;
 }
 
+void vn_os_closep(int *fd)
+{
+    if (*fd >= 0) {
+        int saved = errno;
+        current_os->close(current_os, *fd);
+        errno = saved;
+    }
+    *fd = -1;
+}
+
 const vn_os *vn_os_set(const vn_os *os)
 {
     const vn_os *prev = current_os;
