@@ -213,7 +213,8 @@ vn_bitmap *vn_bitmap_parse(const char *str, unsigned limit, vn_error *err)
     return b;
 
 error:
-    vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_INVALID_ARG, "Failed to parse bitmap '%s'", str ? str : "(null)");
+    vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_INVALID_ARG,
+                  "Failed to parse bitmap '%s'", str ? str : "(null)");
     vn_bitmap_free(b);
     return NULL;
 }

@@ -59,7 +59,8 @@ int vn_parse_memory(const char *what, const char *text, const char *unit,
 {
     uint64_t bytes;
     if (!vn_parse_u64_dec(text, &bytes)) {
-        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML, "Invalid value '%s' for element or attribute '%s'",
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
+                      "Invalid value '%s' for element or attribute '%s'",
                      text ? text : "", what);
         return -1;
     }

@@ -58,7 +58,8 @@ static int qemu_vcpus_postparse(const vn_domain *dom, vn_error *err)
     for (unsigned i = 1; i < dom->maxvcpus; i++) {
         v = &dom->vcpu_info[i];
         if (v->online && (v->order != 0) != has_order) {
-            vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED, "all vcpus must have either set or unset order");
+            vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
+                          "all vcpus must have either set or unset order");
             return -1;
         }
         if (v->hotpluggable == VN_TRISTATE_NO) {
@@ -221,7 +222,8 @@ static int assign_memory_slots(vn_domain *dom, vn_error *err)
             if (used[idx] == cand)
                 cand++;
         if (cand >= dom->memory_slots) {
-            vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_INTERNAL, "failed to find an empty memory slot");
+            vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_INTERNAL,
+                          "failed to find an empty memory slot");
             rc = -1;
             break;
         }
@@ -320,7 +322,8 @@ static int hotplug_device(const vn_domain *dom, const vn_memdev *m, vn_error *er
         }
         return need_target_node(dom, m, err);
     case VN_MEMORY_MODEL_SGX_EPC:
-        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED, "hotplug is not supported for the %s device",
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
+                      "hotplug is not supported for the %s device",
                      vn_memory_model_to_string(m->model));
         return -1;
     default:
@@ -349,7 +352,8 @@ static int validate_memory_hotplug(const vn_domain *dom, vn_error *err)
         return -1;
     }
     if (dom->nmemdevs > dom->memory_slots) {
-        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED, "memory device count '%u' exceeds slots count '%u'",
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
+                      "memory device count '%u' exceeds slots count '%u'",
                      (unsigned)dom->nmemdevs, dom->memory_slots);
         return -1;
     }
@@ -360,7 +364,8 @@ static int validate_memory_hotplug(const vn_domain *dom, vn_error *err)
             return -1;
     }
     if (used > space) {
-        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED, "memory device total size exceeds hotplug space");
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
+                      "memory device total size exceeds hotplug space");
         return -1;
     }
     return 0;
@@ -394,7 +399,8 @@ static unsigned online_vcpus(const vn_domain *dom)
 static int validate_vcpu_count(const vn_domain *dom, vn_error *err)
 {
     if (online_vcpus(dom) == 0) {
-        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED, "Domain requires at least 1 vCPU");
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
+                      "Domain requires at least 1 vCPU");
         return -1;
     }
     return 0;
@@ -434,7 +440,8 @@ static int require_shared_memory(const vn_domain *dom, const char *name, vn_erro
             ok = false;
     }
     if (!ok) {
-        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED, "'%s' requires shared memory", name);
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
+                      "'%s' requires shared memory", name);
         return -1;
     }
     return 0;
@@ -527,16 +534,19 @@ static int validate_memdev(const vn_domain *dom, const vn_memdev *m, vn_error *e
             return -1;
         }
         if (m->discard == VN_TRISTATE_YES) {
-            vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED, "discard is not supported for nvdimms");
+            vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
+                          "discard is not supported for nvdimms");
             return -1;
         }
         if (is_ppc64(dom)) {
             if (!m->labelsize_kib) {
-                vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED, "label size is required for NVDIMM device");
+                vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
+                              "label size is required for NVDIMM device");
                 return -1;
             }
         } else if (m->uuid) {
-            vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED, "UUID is not supported for NVDIMM device");
+            vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
+                          "UUID is not supported for NVDIMM device");
             return -1;
         }
         return 0;
@@ -546,15 +556,18 @@ static int validate_memdev(const vn_domain *dom, const vn_memdev *m, vn_error *e
             return -1;
         }
         if (m->discard == VN_TRISTATE_YES) {
-            vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED, "discard is not supported for model '%s'", model);
+            vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
+                          "discard is not supported for model '%s'", model);
             return -1;
         }
         if (m->access != VN_MEM_ACCESS_SHARED) {
-            vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED, "shared access mode required for virtio-pmem device");
+            vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
+                          "shared access mode required for virtio-pmem device");
             return -1;
         }
         if (m->target_node != -1) {
-            vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED, "virtio-pmem does not support NUMA nodes");
+            vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
+                          "virtio-pmem does not support NUMA nodes");
             return -1;
         }
         return 0;
@@ -609,15 +622,18 @@ static int validate_interconnect(const vn_domain *dom, size_t i, vn_error *err)
 {
     const vn_interconnect *l = &dom->interconnects[i];
     if (l->initiator >= dom->ncells) {
-        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML, "'initiator' refers to a non-existent NUMA node");
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
+                      "'initiator' refers to a non-existent NUMA node");
         return -1;
     }
     if (l->target >= dom->ncells) {
-        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML, "'target' refers to a non-existent NUMA node");
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
+                      "'target' refers to a non-existent NUMA node");
         return -1;
     }
     if (!dom->cells[l->initiator].cpus) {
-        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML, "NUMA nodes without CPUs can't be initiator");
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
+                      "NUMA nodes without CPUs can't be initiator");
         return -1;
     }
     if (l->cache > 0) {
@@ -655,11 +671,13 @@ static int validate_numa(const vn_domain *dom, vn_error *err)
         for (size_t j = 0; j < c->ncaches; j++) {
             unsigned level = c->caches[j].level;
             if (level > 3) {
-                vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML, "Ain't nobody heard of that much cache level");
+                vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
+                              "Ain't nobody heard of that much cache level");
                 return -1;
             }
             if (seen & (1u << level)) {
-                vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML, "Cache level '%u' already defined", level);
+                vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
+                              "Cache level '%u' already defined", level);
                 return -1;
             }
             seen |= 1u << level;
@@ -687,7 +705,8 @@ int vn_domain_validate_define(const vn_domain *dom, vn_error *err)
             return -1;
     /* virDomainDefValidateInternal */
     if (topology_cpus(dom, &topo) < 0) {
-        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED, "cpu topology results in more than %u cpus",
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
+                      "cpu topology results in more than %u cpus",
                      UINT32_MAX);
         return -1;
     }

@@ -233,11 +233,13 @@ static int align_memory_sizes(start_ctx *c)
         !vn_round_up_u64(vn_domain_memory_initial_kib(d), align, &initial))
         initial = UINT64_MAX;
     if (initial > VN_MAX_MEMORY_KIB) {
-        vn_error_setc(c->err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED, "initial memory size overflowed after alignment");
+        vn_error_setc(c->err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
+                      "initial memory size overflowed after alignment");
         return -1;
     }
     if (!vn_round_up_u64(d->max_memory_kib, align, &mem) || mem > VN_MAX_MEMORY_KIB) {
-        vn_error_setc(c->err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED, "maximum memory size overflowed after alignment");
+        vn_error_setc(c->err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
+                      "maximum memory size overflowed after alignment");
         return -1;
     }
     d->max_memory_kib = mem;
@@ -270,7 +272,8 @@ static int nodeset_available(start_ctx *c, const vn_bitmap *nodes)
     vn_bitmap_foreach(nodes, bit) {
         const vn_host_node *n = vn_host_find_node(c->host, (unsigned)bit);
         if (!n || c->host->numa_fake) {
-            vn_error_setc(c->err, VNUMA_ERR_HOST, VN_ERRC_UNSUPPORTED, "NUMA node %d is unavailable", bit);
+            vn_error_setc(c->err, VNUMA_ERR_HOST, VN_ERRC_UNSUPPORTED,
+                          "NUMA node %d is unavailable", bit);
             return -1;
         }
         if (n->mem_kib == 0 && !vn_bitmap_is_set(c->warned_memoryless, (unsigned)bit)) {
@@ -474,7 +477,8 @@ static int check_command_line(start_ctx *c)
         for (size_t i = 0; i < d->ncells && !cpus; i++)
             cpus = d->cells[i].cpus && !vn_bitmap_is_empty(d->cells[i].cpus);
         if (!cpus) {
-            vn_error_setc(c->err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED, "At least one NUMA node has to have CPUs");
+            vn_error_setc(c->err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
+                          "At least one NUMA node has to have CPUs");
             return -1;
         }
     }

@@ -509,7 +509,8 @@ int vn_vnuma_expand(vn_domain *dom, const vn_host *host, uint64_t default_hugepa
     if (!dom->vnuma.present)
         return 0;
     if (!host) {
-        vn_error_setc(err, VNUMA_ERR_HOST, VN_ERRC_UNSUPPORTED, "vnuma: expanding <vnuma> needs a host");
+        vn_error_setc(err, VNUMA_ERR_HOST, VN_ERRC_UNSUPPORTED,
+                      "vnuma: expanding <vnuma> needs a host");
         return -1;
     }
     if (dom->ncells) {

@@ -279,7 +279,8 @@ static bool nodeset_available(const ctx *c, const vn_bitmap *nodes)
         return true;
     vn_bitmap_foreach(nodes, n) {
         if (!vn_host_has_node(c->host, (unsigned)n)) {
-            vn_error_setc(c->err, VNUMA_ERR_HOST, VN_ERRC_UNSUPPORTED, "NUMA node %d is unavailable", n);
+            vn_error_setc(c->err, VNUMA_ERR_HOST, VN_ERRC_UNSUPPORTED,
+                          "NUMA node %d is unavailable", n);
             return false;
         }
     }
@@ -682,7 +683,8 @@ static int assign_memdevs(ctx *c)
             while (s < track && used[s])
                 s++;
             if (s >= track) {
-                vn_error_setc(c->err, VNUMA_ERR_INVALID, VN_ERRC_INTERNAL, "failed to find an empty memory slot");
+                vn_error_setc(c->err, VNUMA_ERR_INVALID, VN_ERRC_INTERNAL,
+                              "failed to find an empty memory slot");
                 return -1;
             }
             used[s] = true;
@@ -1021,7 +1023,8 @@ static int build_numa(ctx *c)
         if (d->cells[i].cpus && !vn_bitmap_is_empty(d->cells[i].cpus))
             master = (long)i;
     if (master < 0) {
-        vn_error_setc(c->err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED, "At least one NUMA node has to have CPUs");
+        vn_error_setc(c->err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
+                      "At least one NUMA node has to have CPUs");
         goto out;
     }
 
