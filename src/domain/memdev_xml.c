@@ -184,12 +184,12 @@ void dx_scan_shared_memory_users(vn_domain *dom, xmlNode *devices)
     dx_for_each_child(devices, "disk", d) {
         VN_AUTOFREE char *t = dx_prop(d, "type");
         if (t && !strcmp(t, "vhostuser"))
-            dom->needs_shared_memory = true;
+            dom->has_vhostuser_disk = true;
     }
     dx_for_each_child(devices, "filesystem", fs) {
         VN_AUTOFREE char *t = dx_prop(dx_child(fs, "driver"), "type");
         if (t && !strcmp(t, "virtiofs"))
-            dom->needs_shared_memory = true;
+            dom->has_virtiofs = true;
     }
 }
 

@@ -21,7 +21,6 @@
  */
 #include "model/domain.h"
 
-#include <libxml/tree.h>
 #include <stdlib.h>
 
 
@@ -447,41 +446,13 @@ static int require_shared_memory(const vn_domain *dom, const char *name, vn_erro
     return 0;
 }
 
-static bool elem_is(const xmlNode *n, const char *name)
-{
-    return n->type == XML_ELEMENT_NODE && !strcmp((const char *)n->name, name);
-}
-
-static bool attr_is(const xmlNode *n, const char *attr, const char *value)
-{
-    xmlChar *v = n ? xmlGetNoNsProp(n, (const xmlChar *)attr) : NULL;
-    bool eq = v && !strcmp((const char *)v, value);
-    xmlFree(v);
-    return eq;
-}
-
-static const xmlNode *first_elem(const xmlNode *parent, const char *name)
-{
-    for (const xmlNode *c = parent ? parent->children : NULL; c; c = c->next)
-        if (elem_is(c, name))
-            return c;
-    return NULL;
-}
-
 /* vhost-user disks, then virtiofs file systems (libvirt's device order). */
 static int validate_vhost_user(const vn_domain *dom, vn_error *err)
 {
-    if (!dom->needs_shared_memory || !dom->doc)
-        return 0;
-    const xmlNode *devices = first_elem(xmlDocGetRootElement(dom->doc), "devices");
-    for (const xmlNode *c = devices ? devices->children : NULL; c; c = c->next)
-        if (elem_is(c, "disk") && attr_is(c, "type", "vhostuser") &&
-            require_shared_memory(dom, "vhostuser", err) < 0)
-            return -1;
-    for (const xmlNode *c = devices ? devices->children : NULL; c; c = c->next)
-        if (elem_is(c, "filesystem") && attr_is(first_elem(c, "driver"), "type", "virtiofs") &&
-            require_shared_memory(dom, "virtiofs", err) < 0)
-            return -1;
+    if (dom->has_vhostuser_disk && require_shared_memory(dom, "vhostuser", err) < 0)
+        return -1;
+    if (dom->has_virtiofs && require_shared_memory(dom, "virtiofs", err) < 0)
+        return -1;
     return 0;
 }
 

@@ -175,8 +175,12 @@ typedef struct vn_domain {
     vn_memdev *memdevs;
     size_t nmemdevs;
 
-    /* other devices that need shared guest memory (vhost-user) */
-    bool needs_shared_memory;
+    /* Other devices whose rules need shared guest memory (vhost-user),
+     * recorded by the parser so that the define-time rules need not read
+     * the document: a <disk type='vhostuser'>, a <filesystem> with
+     * <driver type='virtiofs'>. */
+    bool has_vhostuser_disk;
+    bool has_virtiofs;
 
     /* <vnuma> */
     vn_vnuma vnuma;
