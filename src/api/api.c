@@ -141,15 +141,9 @@ VNUMA_API uint64_t vnuma_domain_memory_kib(const vnuma_domain *dom)
 VNUMA_API vnuma_host *vnuma_host_load(const char *source, vnuma_error **err)
 {
     vn_error e = {0};
-    vn_host *h;
-    if (!source || !*source)
-        h = vn_host_load_sysfs("/", &e);
-    else if (!strncmp(source, "sysfs:", 6))
-        h = vn_host_load_sysfs(source + 6, &e);
-    else if (!strncmp(source, "synthetic:", 10))
-        h = vn_host_load_synthetic(source + 10, &e);
-    else
-        h = vn_host_load_caps_file(source, &e);
+    vn_host *h = vn_host_load(source, &e);
+    if (!h && !e.code)
+        vn_error_set(&e, VNUMA_ERR_HOST, "no host");
     export_error(&e, err);
     if (!h)
         return NULL;

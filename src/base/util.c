@@ -170,7 +170,7 @@ void vn_buf_line(vn_buf *b, const char *fmt, ...)
     vn_buf_addc(b, '\n');
 }
 
-void vn_buf_add_escaped(vn_buf *b, const char *s)
+void vn_buf_add_escaped(vn_buf *b, const char *s, bool attr)
 {
     for (; *s; s++) {
         switch (*s) {
@@ -179,6 +179,9 @@ void vn_buf_add_escaped(vn_buf *b, const char *s)
         case '>': vn_buf_add(b, "&gt;"); break;
         case '\'': vn_buf_add(b, "&apos;"); break;
         case '"': vn_buf_add(b, "&quot;"); break;
+        case '\r': vn_buf_add(b, "&#13;"); break;
+        case '\n': vn_buf_add(b, attr ? "&#10;" : "\n"); break;
+        case '\t': vn_buf_add(b, attr ? "&#9;" : "\t"); break;
         default: vn_buf_addc(b, *s);
         }
     }

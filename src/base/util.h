@@ -79,8 +79,12 @@ void vn_buf_addf(vn_buf *b, const char *fmt, ...) VN_PRINTF(2, 3);
 void vn_buf_addc(vn_buf *b, char c);
 /* Indented line: indent, then formatted text, then '\n'. */
 void vn_buf_line(vn_buf *b, const char *fmt, ...) VN_PRINTF(2, 3);
-/* XML-escape an attribute or text value (&, <, >, ', "). */
-void vn_buf_add_escaped(vn_buf *b, const char *s);
+/* XML-escape a text (attr false) or attribute value: & < > ' " as
+ * libvirt's virBufferEscapeString writes them; a CR, and in an attribute
+ * a line break or tab, as a character reference, so that the value reads
+ * back the same (an XML parser turns a raw CR into LF, and those in an
+ * attribute into spaces). */
+void vn_buf_add_escaped(vn_buf *b, const char *s, bool attr);
 char *vn_buf_steal(vn_buf *b);
 void vn_buf_free(vn_buf *b);
 VN_DEFINE_AUTOCLEAR(vn_buf, vn_buf_free)

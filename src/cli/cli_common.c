@@ -53,18 +53,12 @@ void vn_cli_print_warnings(vn_warnings *w)
 
 vn_host *vn_cli_load_host(const char *src, bool required, vn_error *e)
 {
-    if (!src || !*src)
-        return vn_host_load_sysfs("/", e);
-    if (!strcmp(src, "none")) {
+    if (vn_host_source_is_none(src)) {
         if (required)
             vn_error_set(e, VNUMA_ERR_HOST, "no host");
         return NULL;
     }
-    if (!strncmp(src, "sysfs:", 6))
-        return vn_host_load_sysfs(src + 6, e);
-    if (!strncmp(src, "synthetic:", 10))
-        return vn_host_load_synthetic(src + 10, e);
-    return vn_host_load_caps_file(src, e);
+    return vn_host_load(src, e);
 }
 
 vn_domain *vn_cli_load_domain(const char *path, vn_error *e)

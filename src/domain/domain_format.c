@@ -60,26 +60,6 @@ static void write_node(vn_buf *b, const vn_domain *dom, xmlNode *n);
 static void write_children(vn_buf *b, const vn_domain *dom, xmlNode *parent,
                            const slot *slots, size_t nslots, bool owned);
 
-/* Text and attribute values, escaped as libvirt's virBufferEscapeString
- * does; line breaks and tabs in attributes as character references so
- * that the value reads back the same. */
-static void add_escaped(vn_buf *b, const char *s, bool attr)
-{
-    for (; *s; s++) {
-        switch (*s) {
-        case '&': vn_buf_add(b, "&amp;"); break;
-        case '<': vn_buf_add(b, "&lt;"); break;
-        case '>': vn_buf_add(b, "&gt;"); break;
-        case '\'': vn_buf_add(b, "&apos;"); break;
-        case '"': vn_buf_add(b, "&quot;"); break;
-        case '\r': vn_buf_add(b, "&#13;"); break;
-        case '\n': vn_buf_add(b, attr ? "&#10;" : "\n"); break;
-        case '\t': vn_buf_add(b, attr ? "&#9;" : "\t"); break;
-        default: vn_buf_addc(b, *s);
-        }
-    }
-}
-
 static void add_qname(vn_buf *b, const xmlNs *ns, const xmlChar *name)
 {
     if (ns && ns->prefix)
@@ -97,7 +77,7 @@ static void add_start_tag(vn_buf *b, xmlNode *n)
         add_qname(b, a->ns, a->name);
         vn_buf_add(b, "='");
         xmlChar *v = xmlNodeListGetString(n->doc, a->children, 1);
-        add_escaped(b, v ? (const char *)v : "", true);
+        vn_buf_add_escaped(b, v ? (const char *)v : "", true);
         xmlFree(v);
         vn_buf_addc(b, '\'');
     }
@@ -106,7 +86,7 @@ static void add_start_tag(vn_buf *b, xmlNode *n)
         if (ns->prefix)
             vn_buf_add(b, (const char *)ns->prefix);
         vn_buf_add(b, "='");
-        add_escaped(b, ns->href ? (const char *)ns->href : "", true);
+        vn_buf_add_escaped(b, ns->href ? (const char *)ns->href : "", true);
         vn_buf_addc(b, '\'');
     }
 }
@@ -157,7 +137,7 @@ static void write_raw(vn_buf *b, xmlNode *n)
         vn_buf_addc(b, '>');
         break;
     case XML_TEXT_NODE:
-        add_escaped(b, n->content ? (const char *)n->content : "", false);
+        vn_buf_add_escaped(b, n->content ? (const char *)n->content : "", false);
         break;
     case XML_CDATA_SECTION_NODE:
         vn_buf_addf(b, "<![CDATA[%s]]>", n->content ? (const char *)n->content : "");
@@ -206,7 +186,7 @@ static void write_trimmed(vn_buf *b, const char *s)
         len--;
     VN_AUTOFREE char *t = vn_strndup(s, len);
     dx_pad(b);
-    add_escaped(b, t, false);
+    vn_buf_add_escaped(b, t, false);
     vn_buf_addc(b, '\n');
 }
 

@@ -214,7 +214,7 @@ static void emit_memdev_source(vn_buf *b, const vn_memdev *m)
         if (m->path) {
             dx_pad(&c);
             vn_buf_add(&c, "<path>");
-            vn_buf_add_escaped(&c, m->path);
+            vn_buf_add_escaped(&c, m->path, false);
             vn_buf_add(&c, "</path>\n");
         }
         if (m->model == VN_MEMORY_MODEL_VIRTIO_PMEM)
@@ -273,7 +273,7 @@ static void emit_memdev_info(vn_buf *b, const vn_memdev *m)
     if (m->alias) {
         dx_pad(b);
         vn_buf_add(b, "<alias name='");
-        vn_buf_add_escaped(b, m->alias);
+        vn_buf_add_escaped(b, m->alias, true);
         vn_buf_add(b, "'/>\n");
     }
     if (m->addr_type == VN_MEMDEV_ADDR_DIMM) {
@@ -311,7 +311,7 @@ void dx_emit_memdevs(vn_buf *b, const vn_domain *dom)
         if (m->uuid) {
             dx_pad(b);
             vn_buf_add(b, "<uuid>");
-            vn_buf_add_escaped(b, m->uuid);
+            vn_buf_add_escaped(b, m->uuid, false);
             vn_buf_add(b, "</uuid>\n");
         }
         emit_memdev_source(b, m);

@@ -383,21 +383,13 @@ static int topology_cpus(const vn_domain *dom, unsigned *out)
     return 0;
 }
 
-static unsigned online_vcpus(const vn_domain *dom)
-{
-    unsigned n = 0;
-    for (unsigned i = 0; i < dom->maxvcpus; i++)
-        n += dom->vcpu_info[i].online;
-    return n;
-}
-
 /* qemuValidateDomainVCpuTopology, the part that needs no QEMU capability.
  * The machine's vCPU limit and the topology/vCPU count agreement depend
  * on the QEMU binary's capabilities (libvirt's qemuxml2xml tests, run
  * without them, accept such domains): domain_validate.c applies them. */
 static int validate_vcpu_count(const vn_domain *dom, vn_error *err)
 {
-    if (online_vcpus(dom) == 0) {
+    if (vn_domain_online_vcpus(dom) == 0) {
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
                       "Domain requires at least 1 vCPU");
         return -1;

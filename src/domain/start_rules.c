@@ -31,9 +31,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "place/advisor.h"
 #include "model/config.h"
 #include "model/host.h"
+#include "place/advisor.h"
+#include "qemu/machine.h"
 
 /* libvirt prefixes each message with its error code's text (virErrorMsg);
  * virsh prints the whole, and so does vnuma. */
@@ -61,36 +62,6 @@ static bool arch_is_ppc64(const vn_domain *d)
     return d->arch && !strncmp(d->arch, "ppc64", 5);
 }
 
-static bool machine_is_q35(const vn_domain *d)
-{
-    return d->machine && (!strcmp(d->machine, "q35") || !strncmp(d->machine, "pc-q35", 6));
-}
-
-/* The machine's max_cpus in QEMU 7.2 (virQEMUCapsGetMachineMaxCpus); 0 = unknown. */
-static unsigned machine_max_cpus(const vn_domain *d)
-{
-    if (!d->machine)
-        return 0;
-    if (machine_is_q35(d))
-        return 288;
-    if (!strcmp(d->machine, "pc") || !strncmp(d->machine, "pc-i440fx", 9) ||
-        !strncmp(d->machine, "pc-", 3))
-        return 255;
-    return 0;
-}
-
-/* virDomainNumatuneGetNodeset: the host nodes for guest cell `cell` (-1: whole guest). */
-static const vn_bitmap *numatune_nodeset(const vn_domain *d, int cell)
-{
-    if (d->numatune_specified && d->numatune_placement == VN_NUMATUNE_PLACEMENT_AUTO)
-        return d->auto_nodeset;
-    if (cell >= 0 && (size_t)cell < d->ncells && d->cells[cell].has_memnode)
-        return d->cells[cell].memnode_nodeset;
-    if (!d->numatune_specified)
-        return NULL;
-    return d->numatune_nodeset;
-}
-
 static bool needs_placement_advice(const vn_domain *d)
 {
     return d->cpu_placement == VN_PLACEMENT_AUTO ||
@@ -113,7 +84,7 @@ static unsigned numa_cpu_count(const vn_domain *d)
 static int validate_vcpu_topology(start_ctx *c)
 {
     const vn_domain *d = c->dom;
-    unsigned max_cpus = machine_max_cpus(d);
+    unsigned max_cpus = vn_qemu_machine_max_cpus(d);
 
     if (max_cpus > 0 && d->maxvcpus > max_cpus) {
         vn_error_setc(c->err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
@@ -135,7 +106,7 @@ static int validate_vcpu_topology(start_ctx *c)
             vn_warn(c->w, "CPU topology doesn't match numa CPU count; partial NUMA mapping "
                           "is obsoleted and will be removed in future");
     }
-    if (d->maxvcpus > VN_MAX_VCPUS_WITHOUT_EIM && !machine_is_q35(d)) {
+    if (d->maxvcpus > VN_MAX_VCPUS_WITHOUT_EIM && !vn_qemu_machine_is_q35(d)) {
         /* x86 only; the q35 requirement of an iommu with eim='on' is not
          * modelled (no <iommu> in the domain model). */
         vn_error_setc(c->err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
@@ -269,13 +240,10 @@ static int nodeset_available(start_ctx *c, const vn_bitmap *nodes)
 {
     if (!nodes || !c->host)
         return 0;
+    if (vn_host_nodeset_available(c->host, nodes, c->err) < 0)
+        return -1;
     vn_bitmap_foreach(nodes, bit) {
         const vn_host_node *n = vn_host_find_node(c->host, (unsigned)bit);
-        if (!n || c->host->numa_fake) {
-            vn_error_setc(c->err, VNUMA_ERR_HOST, VN_ERRC_UNSUPPORTED,
-                          "NUMA node %d is unavailable", bit);
-            return -1;
-        }
         if (n->mem_kib == 0 && !vn_bitmap_is_set(c->warned_memoryless, (unsigned)bit)) {
             if (!c->warned_memoryless)
                 c->warned_memoryless = vn_bitmap_new();
@@ -289,10 +257,10 @@ static int nodeset_available(start_ctx *c, const vn_bitmap *nodes)
 /* virDomainNumatuneNodesetIsAvailable */
 static int numatune_available(start_ctx *c)
 {
-    if (nodeset_available(c, numatune_nodeset(c->dom, -1)) < 0)
+    if (nodeset_available(c, vn_domain_numatune_nodeset(c->dom, -1)) < 0)
         return -1;
     for (size_t i = 0; i < c->dom->ncells; i++)
-        if (nodeset_available(c, numatune_nodeset(c->dom, (int)i)) < 0)
+        if (nodeset_available(c, vn_domain_numatune_nodeset(c->dom, (int)i)) < 0)
             return -1;
     return 0;
 }
@@ -444,7 +412,7 @@ static int check_backend(start_ctx *c, const backend *b)
     bool memfd = !b->has_path && d->source == VN_MEM_SOURCE_MEMFD;
     if (!b->epc && !memfd && !b->has_path && use_huge && hugepage_mount(c, pagesize) < 0)
         return -1;
-    const vn_bitmap *nodes = b->source_nodes ? b->source_nodes : numatune_nodeset(d, b->target_node);
+    const vn_bitmap *nodes = b->source_nodes ? b->source_nodes : vn_domain_numatune_nodeset(d, b->target_node);
     if (nodeset_available(c, nodes) < 0)
         return -1;
     if (use_huge && !b->has_path && !b->epc)

@@ -259,16 +259,6 @@ static bool has_individual_vcpus(const vn_domain *dom)
 
 /* virDomainDefGetVcpus: the online vCPUs (the model's count when the
  * per-vCPU states are not filled in). */
-static unsigned online_vcpus(const vn_domain *dom)
-{
-    if (!dom->vcpu_info)
-        return dom->vcpus_current;
-    unsigned n = 0;
-    for (unsigned i = 0; i < dom->maxvcpus; i++)
-        n += dom->vcpu_info[i].online;
-    return n;
-}
-
 /* virDomainCpuDefFormat: <vcpu> (cpuset unless all set, current when some
  * vCPUs are offline). */
 void dx_emit_vcpu(vn_buf *b, const vn_domain *dom)
@@ -279,7 +269,7 @@ void dx_emit_vcpu(vn_buf *b, const vn_domain *dom)
         VN_AUTOFREE char *s = vn_bitmap_format(dom->cpumask);
         vn_buf_addf(b, " cpuset='%s'", s);
     }
-    unsigned online = online_vcpus(dom);
+    unsigned online = vn_domain_online_vcpus(dom);
     if (online < dom->maxvcpus)
         vn_buf_addf(b, " current='%u'", online);
     vn_buf_addf(b, ">%u</vcpu>\n", dom->maxvcpus);

@@ -101,3 +101,70 @@ const vn_hugepage *vn_domain_hugepage_for_node(const vn_domain *dom, int node,
     }
     return master;
 }
+
+unsigned vn_domain_online_vcpus(const vn_domain *dom)
+{
+    if (!dom->vcpu_info)
+        return dom->vcpus_current;
+    unsigned n = 0;
+    for (unsigned i = 0; i < dom->maxvcpus; i++)
+        n += dom->vcpu_info[i].online;
+    return n;
+}
+
+bool vn_domain_numatune_is_auto(const vn_domain *dom)
+{
+    return dom->numatune_specified && dom->numatune_placement == VN_NUMATUNE_PLACEMENT_AUTO;
+}
+
+bool vn_domain_cell_has_memnode(const vn_domain *dom, int cell)
+{
+    return cell >= 0 && (size_t)cell < dom->ncells && dom->cells[cell].has_memnode;
+}
+
+const vn_bitmap *vn_domain_numatune_nodeset(const vn_domain *dom, int cell)
+{
+    if (vn_domain_numatune_is_auto(dom))
+        return dom->auto_nodeset;
+    if (vn_domain_cell_has_memnode(dom, cell))
+        return dom->cells[cell].memnode_nodeset;
+    if (!dom->numatune_specified)
+        return NULL;
+    return dom->numatune_nodeset;
+}
+
+int vn_domain_numatune_mode(const vn_domain *dom, int cell, vn_numatune_mode *mode)
+{
+    if (vn_domain_cell_has_memnode(dom, cell))
+        *mode = dom->cells[cell].memnode_mode;
+    else if (dom->numatune_specified)
+        *mode = dom->numatune_mode;
+    else
+        return -1;
+    return 0;
+}
+
+char *vn_domain_short_name(const vn_domain *dom, int id)
+{
+    const char *name = dom->name ? dom->name : "";
+    const unsigned char *p = (const unsigned char *)name;
+    size_t chars = 0;
+    bool utf8 = true;
+
+    while (*p && chars < VN_DOMAIN_SHORT_NAME_MAX) {
+        size_t len = *p < 0x80 ? 1 : (*p & 0xe0) == 0xc0 ? 2 : (*p & 0xf0) == 0xe0 ? 3
+                   : (*p & 0xf8) == 0xf0 ? 4 : 0;
+        for (size_t k = 1; k < len; k++)
+            if ((p[k] & 0xc0) != 0x80)
+                len = 0;
+        if (!len) {
+            utf8 = false;
+            break;
+        }
+        p += len;
+        chars++;
+    }
+    size_t bytes = utf8 ? (size_t)(p - (const unsigned char *)name)
+                        : strnlen(name, VN_DOMAIN_SHORT_NAME_MAX);
+    return vn_asprintf("%d-%.*s", id, (int)bytes, name);
+}

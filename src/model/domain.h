@@ -239,5 +239,28 @@ const vn_hugepage *vn_domain_hugepage_for_node(const vn_domain *dom, int node,
                                                bool *by_nodeset);
 /* The cell a vCPU belongs to, or -1. */
 int vn_domain_vcpu_cell(const vn_domain *dom, unsigned vcpu);
+/* Online vCPUs (the <vcpu current>, or every vCPU marked online). */
+unsigned vn_domain_online_vcpus(const vn_domain *dom);
+
+/* <numatune>, as libvirt's virDomainNumatune* accessors read it.  `cell`
+ * is a guest cell index, or -1 for the whole guest. */
+/* <numatune><memory placement='auto'> (the nodes then come from the
+ * advisor, dom->auto_nodeset). */
+bool vn_domain_numatune_is_auto(const vn_domain *dom);
+/* The cell has a <memnode>. */
+bool vn_domain_cell_has_memnode(const vn_domain *dom, int cell);
+/* virDomainNumatuneGetNodeset: the host nodes memory of `cell` is bound
+ * to: the advisor's answer for placement='auto', else the cell's memnode,
+ * else the global nodeset; NULL when <numatune> says nothing. */
+const vn_bitmap *vn_domain_numatune_nodeset(const vn_domain *dom, int cell);
+/* virDomainNumatuneGetMode: the memnode's mode, else the global one; -1
+ * when neither is given. */
+int vn_domain_numatune_mode(const vn_domain *dom, int cell, vn_numatune_mode *mode);
+
+/* virDomainDefGetShortName: "ID-NAME" with NAME cut to 20 characters (as
+ * far as it is valid UTF-8; else to 20 bytes).  Names paths: huge page
+ * and memory-backing directories, sockets. */
+#define VN_DOMAIN_SHORT_NAME_MAX 20
+char *vn_domain_short_name(const vn_domain *dom, int id);
 
 #endif

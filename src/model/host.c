@@ -84,3 +84,21 @@ vn_bitmap *vn_host_nodes_with_memory(const vn_host *h)
             vn_bitmap_set(b, h->nodes[i].id);
     return b;
 }
+
+bool vn_host_node_available(const vn_host *h, unsigned id)
+{
+    return !h->numa_fake && vn_host_has_node(h, id);
+}
+
+int vn_host_nodeset_available(const vn_host *h, const vn_bitmap *nodes, vn_error *err)
+{
+    if (!nodes || !h)
+        return 0;
+    vn_bitmap_foreach(nodes, n) {
+        if (!vn_host_node_available(h, (unsigned)n)) {
+            vn_error_setc(err, VNUMA_ERR_HOST, VN_ERRC_UNSUPPORTED, "NUMA node %d is unavailable", n);
+            return -1;
+        }
+    }
+    return 0;
+}

@@ -63,6 +63,14 @@ const vn_host_node *vn_host_find_node(const vn_host *h, unsigned id);
  * the base page size is not a huge page size and is ignored). */
 void vn_host_add_page_size(vn_host *h, uint64_t kib);
 bool vn_host_has_node(const vn_host *h, unsigned id);
+/* virNumaNodeIsAvailable: the node exists and the host has NUMA at all
+ * (on a host without it, numa_fake, libnuma's node mask is empty, so
+ * libvirt finds no node available, not even 0). */
+bool vn_host_node_available(const vn_host *h, unsigned id);
+/* virNumaNodesetIsAvailable: every node of `nodes` is available, else
+ * "NUMA node N is unavailable" (VNUMA_ERR_HOST).  NULL nodes or host:
+ * nothing to check. */
+int vn_host_nodeset_available(const vn_host *h, const vn_bitmap *nodes, vn_error *err);
 /* Distance between two nodes; 10 for itself, 20 when not recorded. */
 unsigned vn_host_distance(const vn_host *h, unsigned from, unsigned to);
 /* Node ids as a bitmap (caller frees). */
@@ -70,7 +78,11 @@ vn_bitmap *vn_host_nodeset(const vn_host *h);
 /* Node ids with memory (> 0) as a bitmap. */
 vn_bitmap *vn_host_nodes_with_memory(const vn_host *h);
 
-/* Loaders. */
+/* Loaders.  vn_host_load picks one from a source string (host_load.c):
+ * NULL or "" this machine, "sysfs:DIR", "synthetic:SPEC", "none" (no host:
+ * NULL without an error), else a capabilities XML file. */
+vn_host *vn_host_load(const char *source, vn_error *err);
+bool vn_host_source_is_none(const char *source);
 vn_host *vn_host_load_caps_file(const char *path, vn_error *err);
 vn_host *vn_host_load_caps_memory(const char *xml, size_t len, vn_error *err);
 /* root: "" or "/" for the live machine; else a recorded tree holding sys/

@@ -210,7 +210,7 @@ static void add_text(vn_buf *b, const char *s, size_t max)
             p++;
         } else if (n == 1) {
             char c[2] = {(char)*p, 0};
-            vn_buf_add_escaped(b, c);
+            vn_buf_add_escaped(b, c, false);
             p++;
         } else {
             vn_buf_addn(b, (const char *)p, n);
