@@ -84,3 +84,9 @@ vn_bitmap *vn_host_nodes_with_memory(const vn_host *h)
             vn_bitmap_set(b, h->nodes[i].id);
     return b;
 }
+
+unsigned vn_host_cpu_core_key(const vn_host_cpu *cpu)
+{
+    int f = cpu->siblings ? vn_bitmap_next(cpu->siblings, -1) : -1;
+    return f >= 0 && (unsigned)f < cpu->id ? (unsigned)f : cpu->id;
+}

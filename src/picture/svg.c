@@ -3,10 +3,11 @@
  * overlay.  See svg.h for what is drawn; this file has two halves:
  *
  *   - a layout pass: nodes are grouped into packages (the lowest socket id
- *     of their CPUs), CPUs into cores (the lowest id of their SMT siblings),
- *     and every box gets a size; boxes of one level are placed by one
- *     helper (flow) in rows of balanced length, so 64 nodes or 1024 CPUs
- *     wrap instead of running off to the right;
+ *     of their CPUs), CPUs into cores (vn_host_cpu_core_key: the lowest id
+ *     among a CPU and its SMT siblings), and every box gets a size; boxes
+ *     of one level are placed by one helper (flow) in rows of balanced
+ *     length, so 64 nodes or 1024 CPUs wrap instead of running off to the
+ *     right;
  *   - a drawing pass that walks the same structures and prints elements.
  *
  * Everything is integer arithmetic and input order (host nodes sorted by
@@ -306,14 +307,6 @@ static int cmp_cpu_id(const void *a, const void *b, void *arg)
     return x < y ? -1 : x > y;
 }
 
-/* Key of a CPU's core: the lowest id of its SMT siblings, else its own. */
-static unsigned core_key(const vn_host_cpu *c)
-{
-    if (c->siblings && !vn_bitmap_is_empty(c->siblings))
-        return (unsigned)vn_bitmap_next(c->siblings, -1);
-    return c->id;
-}
-
 static void group_cores(lnode *ln)
 {
     const vn_host_node *n = ln->n;
@@ -325,7 +318,7 @@ static void group_cores(lnode *ln)
     size_t nkeys = 0;
     for (size_t i = 0; i < n->ncpus; i++) {
         const vn_host_cpu *c = &n->cpus[order[i]];
-        unsigned k = core_key(c);
+        unsigned k = vn_host_cpu_core_key(c);
         size_t j = 0;
         while (j < nkeys && keys[j] != k)
             j++;

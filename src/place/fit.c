@@ -211,13 +211,6 @@ static uint64_t node_total(const ctx *c, size_t n, uint64_t page_kib)
     return page_kib ? pages_total(c, n, page_kib) : c->h->nodes[n].mem_kib;
 }
 
-/* Smallest sibling id of a CPU: the key of its core. */
-static unsigned core_key(const vn_host_cpu *cpu)
-{
-    int f = cpu->siblings ? vn_bitmap_next(cpu->siblings, -1) : -1;
-    return f >= 0 && (unsigned)f < cpu->id ? (unsigned)f : cpu->id;
-}
-
 /* CPUs usable per thread policy, from a core's free and online threads. */
 static void cap_add(unsigned cap[3], size_t nfree, size_t nonline)
 {
@@ -234,7 +227,7 @@ static void prep_cores(pnode *pn)
         const vn_host_cpu *cpu = &hn->cpus[i];
         if (!cpu->online)
             continue;
-        unsigned k = core_key(cpu);
+        unsigned k = vn_host_cpu_core_key(cpu);
         size_t j;
         for (j = 0; j < pn->ncores && keys[j] != k; j++)
             ;
