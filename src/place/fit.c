@@ -562,11 +562,6 @@ static void ctx_clear(ctx *c)
 
 /* ---- feasibility and messages ----------------------------------------- */
 
-static const char *policy_name(vn_thread_policy p)
-{
-    return p == VN_THREAD_ISOLATE ? "isolate" : p == VN_THREAD_REQUIRE ? "require" : "prefer";
-}
-
 /* "8192 MiB" or "1000 KiB" or "512 pages of 2048 KiB" */
 static void add_amount(vn_buf *b, uint64_t amount, uint64_t page_kib)
 {
@@ -659,12 +654,12 @@ static bool compute_fit(ctx *c)
         } else if (!cpu_ok) {
             vn_buf_addf(&c->why, "needs %u dedicated host CPU%s (thread policy %s), "
                         "the most free on a node is %u", fc->nvcpus, fc->nvcpus == 1 ? "" : "s",
-                        policy_name(pol), best_cpu);
+                        vn_thread_policy_to_string(pol), best_cpu);
         } else {
             vn_buf_add(&c->why, "no node has both ");
             add_amount(&c->why, need, fc->page_kib);
             vn_buf_addf(&c->why, " and %u host CPUs (thread policy %s) free", fc->nvcpus,
-                        policy_name(pol));
+                        vn_thread_policy_to_string(pol));
         }
     }
     return ok;
@@ -776,7 +771,7 @@ static bool place_spanning(ctx *c)
             add_amount(&c->why, cell_need(fc), fc->page_kib);
             if (fc->nvcpus)
                 vn_buf_addf(&c->why, " and %u host CPUs (thread policy %s)", fc->nvcpus,
-                            policy_name(c->req->policy));
+                            vn_thread_policy_to_string(c->req->policy));
             vn_buf_add(&c->why, ", more than any node; the free nodes together have ");
             add_amount(&c->why, all, fc->page_kib);
             if (fc->nvcpus)

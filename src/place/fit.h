@@ -46,15 +46,13 @@
 #include <stdint.h>
 
 #include "base/bitmap.h"
+#include "base/enums.h"               /* vn_fit_strategy, vn_thread_policy */
 #include "base/util.h"
 #include "model/usage.h"
 
 struct vn_host;
 struct vn_domain;
 struct vn_config;
-
-typedef enum { VN_FIT_PACK, VN_FIT_SPREAD } vn_fit_strategy;
-typedef enum { VN_THREAD_PREFER, VN_THREAD_ISOLATE, VN_THREAD_REQUIRE } vn_thread_policy;
 
 typedef struct vn_fit_cell {
     unsigned id;              /* guest cell id, for messages */
