@@ -5,7 +5,7 @@
  * ledger (if any) into what is already taken, asks the fitter
  * (placement.c), writes the placement into the domain and prints it as
  * the resolved domain XML, a JSON plan or an SVG picture of the guest on
- * the host (svg.c's overlay); records it in the ledger.
+ * the host (svg.h's overlay); records it in the ledger.
  *
  * The trigger: the domain has <cpu><numa> cells and asks for automatic
  * placement, by <numatune><memory placement='auto'/> or by

@@ -1,5 +1,5 @@
 /*
- * test_svg.c - the SVG renderer (svg.c): element counts for known hosts
+ * test_svg.c - the SVG renderer (picture/svg_*.c): element counts for known hosts
  * (packages, nodes, memory-only nodes, cores, PUs, offline PUs), escaping
  * and UTF-8 repair of text from the input, well-formed XML (libxml2 parses
  * every picture), determinism, overlay colours on the right PUs and nodes,
