@@ -38,3 +38,6 @@ VN_ENUM_IMPL(vn_memory_latency, VN_MEMORY_LATENCY_LAST, "none", "access", "read"
 VN_ENUM_IMPL(vn_interconnect_kind, VN_INTERCONNECT_LAST, "latency", "bandwidth")
 VN_ENUM_IMPL(vn_vnuma_mode, VN_VNUMA_MODE_LAST, "host", "node")
 VN_ENUM_IMPL(vn_vnuma_dist, VN_VNUMA_DIST_LAST, "contiguous", "siblings", "round-robin", "interleave")
+/* vnuma's own: `vnuma plan`'s options and JSON */
+VN_ENUM_IMPL(vn_fit_strategy, VN_FIT_STRATEGY_LAST, "pack", "spread")
+VN_ENUM_IMPL(vn_thread_policy, VN_THREAD_POLICY_LAST, "prefer", "isolate", "require")

@@ -68,6 +68,14 @@ VN_ENUM_DECL(vn_interconnect_kind);
 typedef enum { VN_VNUMA_MODE_HOST, VN_VNUMA_MODE_NODE, VN_VNUMA_MODE_LAST } vn_vnuma_mode;
 VN_ENUM_DECL(vn_vnuma_mode);
 
+/* The fitter's (place/fit.h; `vnuma plan --strategy`, `--thread-policy`). */
+typedef enum { VN_FIT_PACK, VN_FIT_SPREAD, VN_FIT_STRATEGY_LAST } vn_fit_strategy;
+VN_ENUM_DECL(vn_fit_strategy);      /* "pack", "spread" */
+typedef enum {
+    VN_THREAD_PREFER, VN_THREAD_ISOLATE, VN_THREAD_REQUIRE, VN_THREAD_POLICY_LAST
+} vn_thread_policy;
+VN_ENUM_DECL(vn_thread_policy);     /* "prefer", "isolate", "require" (Nova's hw:cpu_thread_policy) */
+
 typedef enum {
     VN_VNUMA_DIST_CONTIGUOUS, VN_VNUMA_DIST_SIBLINGS, VN_VNUMA_DIST_ROUND_ROBIN,
     VN_VNUMA_DIST_INTERLEAVE, VN_VNUMA_DIST_LAST

@@ -3,7 +3,7 @@
  * reads it, from this machine's sysfs, a recorded sysfs tree or a libvirt
  * capabilities file.  Formats: libvirt's capabilities <topology> (caps),
  * numactl --hardware's text (text, the default), JSON, or an
- * SVG picture (svg.c).
+ * SVG picture (picture/svg.h).
  *
  * Exit codes as for every vnuma command: 0 ok, 2 usage, 3 the host cannot
  * be read.  Called from vnuma.c with argv[0] = "host".

@@ -5,7 +5,7 @@
  * ledger (if any) into what is already taken, asks the fitter
  * (placement.c), writes the placement into the domain and prints it as
  * the resolved domain XML, a JSON plan or an SVG picture of the guest on
- * the host (svg.c's overlay); records it in the ledger.
+ * the host (svg.h's overlay); records it in the ledger.
  *
  * The trigger: the domain has <cpu><numa> cells and asks for automatic
  * placement, by <numatune><memory placement='auto'/> or by
@@ -116,7 +116,7 @@ static int parse_plan_opts(int argc, char **argv, plan_opts *o)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    int c;
+    int c, v;
     vn_error e = {0};
     optind = 1;
     while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
@@ -126,23 +126,15 @@ static int parse_plan_opts(int argc, char **argv, plan_opts *o)
         case OPT_RELEASE: o->release = optarg; break;
         case OPT_DEDICATED: o->dedicated = true; break;
         case OPT_STRATEGY:
-            if (!strcmp(optarg, "pack"))
-                o->strategy = VN_FIT_PACK;
-            else if (!strcmp(optarg, "spread"))
-                o->strategy = VN_FIT_SPREAD;
-            else
+            if ((v = vn_fit_strategy_from_string(optarg)) < 0)
                 return vn_cli_usage_error("plan", "--strategy takes pack or spread"), -1;
+            o->strategy = (vn_fit_strategy)v;
             break;
         case OPT_THREADS:
-            if (!strcmp(optarg, "prefer"))
-                o->policy = VN_THREAD_PREFER;
-            else if (!strcmp(optarg, "isolate"))
-                o->policy = VN_THREAD_ISOLATE;
-            else if (!strcmp(optarg, "require"))
-                o->policy = VN_THREAD_REQUIRE;
-            else
+            if ((v = vn_thread_policy_from_string(optarg)) < 0)
                 return vn_cli_usage_error("plan", "--thread-policy takes prefer, isolate or "
                                           "require"), -1;
+            o->policy = (vn_thread_policy)v;
             break;
         case OPT_FORMAT:
             if (!strcmp(optarg, "xml"))
@@ -203,11 +195,10 @@ static char *plan_json(const vn_domain *dom, const plan_opts *o, const vn_fit_re
     vn_buf_add(&b, "{\n  \"guest\": ");
     vn_buf_add_json_string(&b, dom->name);
     vn_buf_addf(&b, ",\n  \"strategy\": \"%s\",\n  \"dedicated\": %s,\n",
-                o->strategy == VN_FIT_PACK ? "pack" : "spread", dedicated ? "true" : "false");
+                vn_fit_strategy_to_string(o->strategy), dedicated ? "true" : "false");
     if (dedicated)
         vn_buf_addf(&b, "  \"thread_policy\": \"%s\",\n",
-                    o->policy == VN_THREAD_ISOLATE ? "isolate"
-                    : o->policy == VN_THREAD_REQUIRE ? "require" : "prefer");
+                    vn_thread_policy_to_string(o->policy));
     vn_buf_add(&b, "  \"cells\": [\n");
     uint64_t mem = 0;
     size_t ncpus = 0;

@@ -102,3 +102,9 @@ int vn_host_nodeset_available(const vn_host *h, const vn_bitmap *nodes, vn_error
     }
     return 0;
 }
+
+unsigned vn_host_cpu_core_key(const vn_host_cpu *cpu)
+{
+    int f = cpu->siblings ? vn_bitmap_next(cpu->siblings, -1) : -1;
+    return f >= 0 && (unsigned)f < cpu->id ? (unsigned)f : cpu->id;
+}

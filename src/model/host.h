@@ -77,6 +77,11 @@ unsigned vn_host_distance(const vn_host *h, unsigned from, unsigned to);
 vn_bitmap *vn_host_nodeset(const vn_host *h);
 /* Node ids with memory (> 0) as a bitmap. */
 vn_bitmap *vn_host_nodes_with_memory(const vn_host *h);
+/* The key of a CPU's core: the smallest id among the CPU and its SMT
+ * siblings (whether or not the sibling list names the CPU itself; its own
+ * id when it has no siblings).  CPUs of one core have one key: the fitter
+ * counts cores and the SVG picture draws core boxes by it. */
+unsigned vn_host_cpu_core_key(const vn_host_cpu *cpu);
 
 /* Loaders.  vn_host_load picks one from a source string (host_load.c):
  * NULL or "" this machine, "sysfs:DIR", "synthetic:SPEC", "none" (no host:

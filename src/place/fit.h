@@ -46,36 +46,13 @@
 #include <stdint.h>
 
 #include "base/bitmap.h"
+#include "base/enums.h"               /* vn_fit_strategy, vn_thread_policy */
 #include "base/util.h"
+#include "model/usage.h"
 
 struct vn_host;
 struct vn_domain;
 struct vn_config;
-
-/* What guests take from a host: memory and huge pages per node, host CPUs. */
-typedef struct vn_take {
-    unsigned node;
-    uint64_t page_kib;        /* 0: ordinary memory (KiB in amount) */
-    uint64_t amount;          /* KiB of memory, or a number of pages */
-} vn_take;
-
-typedef struct vn_usage {
-    vn_take *takes;           /* one per (node, page size), sorted */
-    size_t ntakes;
-    vn_bitmap *cpus;          /* dedicated host CPUs (and isolate's reserved) */
-} vn_usage;
-
-/* Add amount to (node, page_kib); false on overflow. */
-VN_NODISCARD bool vn_usage_add(vn_usage *u, unsigned node, uint64_t page_kib, uint64_t amount);
-VN_NODISCARD bool vn_usage_merge(vn_usage *dst, const vn_usage *src);
-uint64_t vn_usage_get(const vn_usage *u, unsigned node, uint64_t page_kib);
-void vn_usage_clear(vn_usage *u);
-/* What u records that host lacks: "nodes 9,12", "CPUs 64-71", or both
- * joined by " and "; NULL when everything exists (caller frees). */
-char *vn_usage_foreign(const vn_usage *u, const struct vn_host *host);
-
-typedef enum { VN_FIT_PACK, VN_FIT_SPREAD } vn_fit_strategy;
-typedef enum { VN_THREAD_PREFER, VN_THREAD_ISOLATE, VN_THREAD_REQUIRE } vn_thread_policy;
 
 typedef struct vn_fit_cell {
     unsigned id;              /* guest cell id, for messages */

@@ -8,7 +8,7 @@ usage: svg_check.py RESOLVED.xml PICTURE.svg
 Checks, with the domain as the reference:
   - the picture is well-formed XML;
   - one legend entry per guest cell, in order, each "guest cell N" in the
-    palette colour of its index (svg.c's palette, wrapping at 12);
+    palette colour of its index (svg_overlay.c's palette, wrapping at 12);
   - each cell is marked, with its label, on every host node of its
     <memnode> nodeset;
   - the PU box of every host CPU a <vcpupin> names carries the colour of the

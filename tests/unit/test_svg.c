@@ -1,5 +1,5 @@
 /*
- * test_svg.c - the SVG renderer (svg.c): element counts for known hosts
+ * test_svg.c - the SVG renderer (picture/svg_*.c): element counts for known hosts
  * (packages, nodes, memory-only nodes, cores, PUs, offline PUs), escaping
  * and UTF-8 repair of text from the input, well-formed XML (libxml2 parses
  * every picture), determinism, overlay colours on the right PUs and nodes,
@@ -370,6 +370,34 @@ static void test_large(void **state)
     vn_host_free(h);
 }
 
+/* A host whose sibling lists omit the CPU itself (CPU 0: siblings 4, CPU 4:
+ * siblings 0): both are threads of one core, drawn in one core box, as the
+ * fitter counts them (vn_host_cpu_core_key). */
+static void test_siblings_without_self(void **state)
+{
+    (void)state;
+    vn_host *h = vn_host_new();
+    h->nodes = vn_calloc(1, sizeof(*h->nodes));
+    h->nnodes = 1;
+    vn_host_node *n = &h->nodes[0];
+    n->mem_kib = n->free_kib = 1024 * 1024;
+    n->cpus = vn_calloc(2, sizeof(*n->cpus));
+    n->ncpus = 2;
+    for (size_t i = 0; i < 2; i++) {
+        vn_host_cpu *c = &n->cpus[i];
+        *c = (vn_host_cpu){.id = i ? 4 : 0, .socket_id = 0, .die_id = 0, .core_id = 0,
+                           .online = true};
+        c->siblings = vn_bitmap_new();
+        vn_bitmap_set(c->siblings, i ? 0 : 4);
+    }
+    char *s = vn_svg_host(h, NULL);
+    assert_well_formed(s);
+    assert_int_equal(count(s, "<g id=\"pu"), 2);
+    assert_int_equal(count(s, "<g class=\"core\">"), 1);
+    free(s);
+    vn_host_free(h);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -384,6 +412,7 @@ int main(void)
         cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_helpers),
         cmocka_unit_test(test_large),
+        cmocka_unit_test(test_siblings_without_self),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
