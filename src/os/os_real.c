@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>     /* renameat */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
