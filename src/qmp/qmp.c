@@ -30,7 +30,8 @@
 /* The framed reader.  QEMU ends each message with "\r\n", but a read can
  * return part of a message or several; json_tokener parses incrementally
  * and says where a message ended, so the bytes after it stay buffered for
- * the next one.  The line ends are whitespace to the tokener. */
+ * the next one.  It is given a line at a time; the line ends are
+ * whitespace to it. */
 typedef struct qmp_reader {
     json_tokener *tok;
     size_t msg_bytes;           /* given to the tokener since the last whole message */
@@ -134,8 +135,12 @@ static void clear_last_error(vn_qmp *q)
 static int reader_next(qmp_reader *r, json_object **msg, const char **why)
 {
     while (r->pos < r->len) {
-        size_t avail = r->len - r->pos;
-        json_object *o = json_tokener_parse_ex(r->tok, r->buf + r->pos, (int)avail);
+        /* up to a line end at most: what follows a message is the next
+         * one's, even to the tokener's look-ahead (its UTF-8 check) */
+        const char *at = r->buf + r->pos;
+        const char *nl = memchr(at, '\n', r->len - r->pos);
+        size_t avail = nl ? (size_t)(nl - at) + 1 : r->len - r->pos;
+        json_object *o = json_tokener_parse_ex(r->tok, at, (int)avail);
         enum json_tokener_error e = json_tokener_get_error(r->tok);
         size_t used = json_tokener_get_parse_end(r->tok);
         for (size_t i = 0; i < used && !r->partial; i++)

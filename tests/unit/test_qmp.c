@@ -709,6 +709,23 @@ static void test_two_messages_one_write(void **state)
     finish(&p, q);
 }
 
+/* A reply, then garbage in the same write: the reply stands, the garbage
+ * is the next message's problem. */
+static void test_garbage_after_reply(void **state)
+{
+    (void)state;
+    peer p;
+    greeted(&p, PEER_LINES);
+    peer_add(&p, "> {\"execute\": \"query-status\"}");
+    peer_add(&p, "! raw {\"return\": {}, \"id\": 2}\r\n\xb7{}\r\n");
+    vn_qmp *q = connect_peer(&p);
+    vn_error err = {0};
+    ok(vn_qmp_execute(q, "query-status", NULL, NULL, 5000, &err), &err);
+    assert_int_equal(vn_qmp_wait_event(q, "STOP", NULL, NULL, 1000, NULL, &err), VN_QMP_FAILED);
+    message_has(&err, "malformed QMP reply (invalid utf-8 string)");
+    finish(&p, q);
+}
+
 /* A script after the greeting whose reply to query-status is `raw`; the
  * command must fail with a message holding `why`. */
 static void broken_reply(const char *raw, const char *why)
@@ -1019,6 +1036,7 @@ int main(void)
         cmocka_unit_test(test_event_queue_bound),
         cmocka_unit_test(test_partial_reads),
         cmocka_unit_test(test_two_messages_one_write),
+        cmocka_unit_test(test_garbage_after_reply),
         cmocka_unit_test(test_eof_mid_reply),
         cmocka_unit_test(test_eof_waiting_event),
         cmocka_unit_test(test_malformed),
