@@ -14,6 +14,10 @@ recording shows whether an event came before the command's reply.  After
 each reply the recorder keeps reading for `settle` seconds to catch events
 sent just after it.
 
+tests/unit/test_qmp.c asserts values from these files (thread ids,
+timestamps, host addresses) and tests/fuzz/qmp_seeds.py builds fuzz seeds
+from them: after re-recording, update the former and re-run the latter.
+
 Usage: tests/qmp/record.py [scenario...]   (default: all of them)
        QEMU=/path/to/qemu-system-x86_64 to use another binary.
 """
