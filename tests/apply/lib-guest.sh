@@ -145,19 +145,26 @@ start_touch() {
 # replies one a line; status 1 if one was an error (see qmp-poke.c).
 qmp() { "$QMP_POKE" -t 60 "$@"; }
 
-# qemu_start NAME ARGS...: start the nested QEMU in the background, paused
-# (-S), TCG, no devices, with its QMP socket at $CASE_DIR/NAME.qmp and
-# thread names on (-name guest=NAME,debug-threads=on), plus ARGS; waits until
-# it answers QMP (after prealloc).  Sets QEMU_PID, QMP_SOCK, QEMU_LOG.
-# Status 1 (with the log printed) when it died or did not answer.
+# qemu_start [-c CGROUP_DIR] NAME ARGS...: start the nested QEMU in the
+# background (first moved into CGROUP_DIR when given), paused (-S), TCG, no
+# devices, with its QMP socket at $CASE_DIR/NAME.qmp and thread names on
+# (-name guest=NAME,debug-threads=on), plus ARGS; waits until it answers QMP
+# (after prealloc).  Sets QEMU_PID, QMP_SOCK, QEMU_LOG.  Status 1 (with the
+# log printed) when it died or did not answer.
 qemu_start() {
+    local cg=""
+    [ "$1" = -c ] && { cg=$2; shift 2; }
     local name=$1
     shift
     QMP_SOCK=$CASE_DIR/$name.qmp
     QEMU_LOG=$CASE_DIR/$name.log
-    "$QEMU" -S -accel tcg,thread=multi -machine pc -nodefaults -display none \
-        -qmp "unix:$QMP_SOCK,server=on,wait=off" -name "guest=$name,debug-threads=on" \
-        "$@" >"$QEMU_LOG" 2>&1 </dev/null &
+    set -- -S -accel tcg,thread=multi -machine pc -nodefaults -display none \
+        -qmp "unix:$QMP_SOCK,server=on,wait=off" -name "guest=$name,debug-threads=on" "$@"
+    if [ -n "$cg" ]; then
+        sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$cg" "$QEMU" "$@" >"$QEMU_LOG" 2>&1 </dev/null &
+    else
+        "$QEMU" "$@" >"$QEMU_LOG" 2>&1 </dev/null &
+    fi
     QEMU_PID=$!
     if ! qmp "$QMP_SOCK" >/dev/null 2>>"$QEMU_LOG" || ! kill -0 "$QEMU_PID" 2>/dev/null; then
         echo "qemu_start $name failed:"
@@ -224,4 +231,20 @@ vcpu_tids() {
     r=$(qmp "$1" '{"execute":"query-cpus-fast"}') || { echo "$r" >&2; return 1; }
     echo "$r" | sed 's/}, {/\n/g' | sed -n 's/.*"thread-id": \([0-9]*\), "props".*"cpu-index": \([0-9]*\).*/\2 \1/p' |
         sort -n | cut -d' ' -f2
+}
+
+# hmp SOCKET COMMAND: an HMP command through QMP human-monitor-command; prints
+# its output (e.g. hmp "$QMP_SOCK" "gpa2hva 0x0" prints "Host virtual
+# address for 0x0 (ram-node0) is 0x7f...").
+hmp() {
+    qmp "$1" "{\"execute\":\"human-monitor-command\",\"arguments\":{\"command-line\":\"$2\"}}" |
+        sed 's/^{"return": "//; s/"}$//; s/\\r\\n/\n/g; s/\\r//g'
+}
+
+# gpa2hva SOCKET GPA: the host address (hex, without 0x, as numa_maps
+# prints it) of guest physical address GPA, and the RAM block's name:
+# "7f12a4000000 ram-node0".  Cell i starts at the sum of the earlier cells'
+# sizes (below the PCI hole: up to 3 GiB on pc with -m above it).
+gpa2hva() {
+    hmp "$1" "gpa2hva $2" | sed -n 's/.*(\(.*\)) is 0x\([0-9a-f]*\).*/\2 \1/p'
 }

@@ -18,5 +18,5 @@ grep -qw memory "$CG/cgroup.subtree_control" || fail "memory not enabled for chi
 note "cgroup.controllers: $(cat "$CG/cgroup.controllers"); subtree_control: $(cat "$CG/cgroup.subtree_control")"
 note "cpuset.mems.effective: $(cat "$CG/cpuset.mems.effective"), cpuset.cpus.effective: $(cat "$CG/cpuset.cpus.effective")"
 grep -q ' /dev/hugepages hugetlbfs' /proc/mounts || fail "hugetlbfs not mounted at /dev/hugepages"
-note "THP: $(cat /sys/kernel/mm/transparent_hugepage/enabled); numa_balancing: $(cat /proc/sys/kernel/numa_balancing)"
+note "THP: $(cat /sys/kernel/mm/transparent_hugepage/enabled), shmem $(cat /sys/kernel/mm/transparent_hugepage/shmem_enabled); numa_balancing: $(cat /proc/sys/kernel/numa_balancing); huge page sizes: $(ls /sys/kernel/mm/hugepages | tr "\n" " ")"
 note "vnuma: $("$VNUMA" --version 2>&1 | head -1)"

@@ -19,6 +19,7 @@ note "files in /dev/hugepages: $(ls /dev/hugepages | wc -l) (QEMU unlinks its fi
 [ "$free" = "0 48 16 0" ] || fail "free huge pages per node with the backend bound to node 2: $free, want 0 48 16 0"
 m=$(numa_mappings "$QEMU_PID" 65536 | awk '$2 == 65536 && $3 == "bind:2"' | head -1)
 [ -n "$m" ] || fail "no 64 MiB mapping with policy bind:2"
+note "numa_maps: $(grep "^${m%% *} " "/proc/$QEMU_PID/numa_maps")"
 dist=$(pages_on_nodes "$QEMU_PID" "${m%% *}")
 mostly_on "$dist" 2 16384 100 || fail "the backend's pages are on $dist (4 KiB units), want all on node 2"
 qemu_stop
