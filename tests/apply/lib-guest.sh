@@ -117,24 +117,19 @@ status_field() {
     sed -n "s/^$2:[[:space:]]*//p" "/proc/$1/status"
 }
 
-# start_touch [-c CGROUP_DIR] [-p] MIB: start $TOUCH MIB in the background
-# (first moved into CGROUP_DIR when given), wait for its "ready"; sets
-# TOUCH_PID and TOUCH_ADDR (its mapping) and TOUCH_OUT (its output file).
-# Status 1 when it is not ready within 30 s.
+# start_touch [-c CGROUP_DIR] [TOUCH_OPTION...] MIB: start $TOUCH in the
+# background (first moved into CGROUP_DIR when given) with the options (-p,
+# -s MODE:NODES, -g FILE: see touch.c), wait for its "ready"; sets TOUCH_PID,
+# TOUCH_ADDR (its mapping) and TOUCH_OUT (its output file, where -p's
+# "policy ..." line is).  Status 1 when it is not ready within 30 s.
 start_touch() {
-    local cg="" pflag=""
-    while [ $# -gt 1 ]; do
-        case $1 in
-            -c) cg=$2; shift ;;
-            -p) pflag=-p ;;
-        esac
-        shift
-    done
+    local cg=""
+    [ "$1" = -c ] && { cg=$2; shift 2; }
     TOUCH_OUT=$CASE_DIR/touch.$$.$RANDOM
     if [ -n "$cg" ]; then
-        sh -c 'echo $$ >"$1/cgroup.procs" && exec "$2" $3 "$4"' sh "$cg" "$TOUCH" "$pflag" "$1" >"$TOUCH_OUT" 2>&1 &
+        sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$cg" "$TOUCH" "$@" >"$TOUCH_OUT" 2>&1 &
     else
-        "$TOUCH" $pflag "$1" >"$TOUCH_OUT" 2>&1 &
+        "$TOUCH" "$@" >"$TOUCH_OUT" 2>&1 &
     fi
     TOUCH_PID=$!
     wait_for_file "$TOUCH_OUT" 30 '^ready' || { cat "$TOUCH_OUT"; return 1; }

@@ -3,11 +3,13 @@
 # bound to nodes 1 and 3, two vCPU threads named "CPU n/TCG" (debug-threads)
 # whose ids QMP query-cpus-fast reports.
 # timeout: 90
+t0=$(cut -d' ' -f1 /proc/uptime)
 qemu_start t -m 256M -smp 2 \
     -object memory-backend-ram,id=ram-node0,size=128M,host-nodes=1,policy=bind,prealloc=on \
     -numa node,nodeid=0,cpus=0,memdev=ram-node0 \
     -object memory-backend-ram,id=ram-node1,size=128M,host-nodes=3,policy=bind,prealloc=on \
     -numa node,nodeid=1,cpus=1,memdev=ram-node1 || fail "the nested QEMU did not start"
+note "QEMU answered QMP $(awk -v a="$t0" -v b="$(cut -d' ' -f1 /proc/uptime)" 'BEGIN { printf "%.2f", b - a }') s after start (256 MiB prealloc'd)"
 tids=$(vcpu_tids "$QMP_SOCK" | tr '\n' ' ') || fail "query-cpus-fast failed"
 note "QEMU pid $QEMU_PID, vCPU thread ids from QMP: $tids"
 note "threads: $(thread_names "$QEMU_PID" | tr '\n' ';')"
