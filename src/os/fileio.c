@@ -336,9 +336,9 @@ int vn_path_resolve(const vn_os *os, const char *path, bool make_dirs, vn_resolv
             }
             if (from_link) {
                 /* nothing is made through a link: it may point anywhere */
-                vn_error_sys(err, VNUMA_ERR_SYSTEM, ENOENT, "'%s' is a symbolic link to "
-                             "'%s', which does not lead to an existing %s", w.link, w.target,
-                             last ? "file" : "directory");
+                vn_error_set(err, VNUMA_ERR_INVALID, "'%s' is a symbolic link to '%s', "
+                             "which does not exist: refused (nothing is created through a "
+                             "link)", w.link, w.target);
                 goto out;
             }
             if (last) {
@@ -385,6 +385,7 @@ int vn_path_resolve(const vn_os *os, const char *path, bool make_dirs, vn_resolv
         goto out;
     }
     out->dir = vn_strdup(w.real.len ? w.real.s : ".");
+    out->links = w.links;
     out->path = joined(&w.real, out->base);
     rc = 0;
 out:

@@ -86,6 +86,7 @@ typedef struct vn_resolved {
     char *path;         /* dir/base, for messages */
     bool exists;        /* base is there (st: its lstat) */
     bool via_link;      /* the last component was a symbolic link */
+    unsigned links;     /* symbolic links followed on the way */
     struct stat st;
 } vn_resolved;
 
