@@ -129,13 +129,14 @@ static void test_files(void **state)
     vn_error e = {0};
     assert_int_equal(vn_ledger_read(path, &l, &e), 0);   /* missing: empty */
     assert_int_equal(l.n, 0);
-    int fd = vn_ledger_lock(path, &e);
-    assert_true(fd >= 0);
+    vn_ledger_file lf;
+    assert_int_equal(vn_ledger_open(&lf, path, 0, &e), 0);
+    assert_true(lf.lock >= 0);
     vn_usage u = {0};
     assert_true(vn_usage_add(&u, 2, 0, 77));
     vn_ledger_add(&l, "g", &u);
-    assert_int_equal(vn_ledger_write(path, &l, &e), 0);
-    close(fd);
+    assert_int_equal(vn_ledger_save(&lf, &l, &e), 0);
+    vn_ledger_close(&lf);
     vn_ledger_clear(&l);
     assert_int_equal(vn_ledger_read(path, &l, &e), 0);
     assert_int_equal(l.n, 1);
