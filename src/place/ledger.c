@@ -646,9 +646,8 @@ int vn_ledger_save(vn_ledger_file *f, const vn_ledger *l, vn_error *err)
         return save_fail(f, tmp, errno, "closing", tmp_path, err);
     if (os->renameat(os, f->at.dirfd, tmp, f->at.dirfd, f->at.base) < 0) {
         int e = errno;
-        VN_AUTOFREE char *step = vn_asprintf("renaming over %s", f->at.path);
-        vn_error_sys(err, VNUMA_ERR_SYSTEM, e, "ledger %s not changed: %s from %s failed",
-                     f->label, step, tmp_path);
+        vn_error_sys(err, VNUMA_ERR_SYSTEM, e, "ledger %s not changed: renaming %s over %s "
+                     "failed", f->label, tmp_path, f->at.path);
         (void)os->unlinkat(os, f->at.dirfd, tmp, 0);
         return -1;
     }
