@@ -128,6 +128,8 @@ void vn_buf_addc(vn_buf *b, char c)
 static void vn_buf_addv(vn_buf *b, const char *fmt, va_list ap) VN_PRINTF(2, 0);
 static void vn_buf_addv(vn_buf *b, const char *fmt, va_list ap)
 {
+    if (!fmt)   /* never; but gcc 12 with -fsanitize=undefined sees a NULL path */
+        abort();
     va_list ap2;
     va_copy(ap2, ap);
     int n = vsnprintf(NULL, 0, fmt, ap2);
