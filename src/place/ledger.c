@@ -401,9 +401,15 @@ static bool is_temp_name(const char *name, const char *base)
     return true;
 }
 
+/* The seam the ledger was opened through. */
+static const vn_os *fos(const vn_ledger_file *f)
+{
+    return f->at.os ? f->at.os : vn_os_current();
+}
+
 static void file_clear(vn_ledger_file *f)
 {
-    const vn_os *os = vn_os_current();
+    const vn_os *os = fos(f);
     if (f->lock >= 0)
         os->close(os, f->lock);   /* releases the flock */
     vn_resolved_clear(&f->at);
@@ -440,7 +446,7 @@ static int check_stat(const vn_ledger_file *f, const struct stat *st, vn_error *
  * 1 there (st filled), 0 absent, -1 refused. */
 static int look(const vn_ledger_file *f, struct stat *st, vn_error *err)
 {
-    const vn_os *os = vn_os_current();
+    const vn_os *os = fos(f);
     if (os->fstatat(os, f->at.dirfd, f->at.base, st, AT_SYMLINK_NOFOLLOW) < 0) {
         if (errno == ENOENT)
             return 0;
@@ -476,7 +482,7 @@ static int file_resolve(vn_ledger_file *f, const char *path, size_t max_bytes, b
  * lock holder writes, so none of them is in use. */
 static void remove_stale(vn_ledger_file *f)
 {
-    const vn_os *os = vn_os_current();
+    const vn_os *os = fos(f);
     vn_os_dir *d = os->opendirat(os, f->at.dirfd, ".");
     if (!d)
         return;   /* best effort: a leftover harms nothing */
@@ -498,11 +504,11 @@ static void remove_stale(vn_ledger_file *f)
 
 int vn_ledger_open(vn_ledger_file *f, const char *path, size_t max_bytes, vn_error *err)
 {
-    const vn_os *os = vn_os_current();
     if (file_resolve(f, path, max_bytes, true, err) < 0) {
         file_clear(f);
         return -1;
     }
+    const vn_os *os = fos(f);
     VN_AUTOFREE char *lock = vn_asprintf("%s.lock", f->at.base);
     f->lock_path = vn_asprintf("%s.lock", f->at.path);
     /* O_NOFOLLOW: a planted link must not make root create or lock a file
@@ -549,7 +555,7 @@ int vn_ledger_open(vn_ledger_file *f, const char *path, size_t max_bytes, vn_err
 
 int vn_ledger_load(vn_ledger_file *f, vn_ledger *out, vn_error *err)
 {
-    const vn_os *os = vn_os_current();
+    const vn_os *os = fos(f);
     *out = (vn_ledger){0};
     VN_AUTOFREE char *why = vn_asprintf("cannot read ledger %s", f->label);
     struct stat st;
@@ -589,7 +595,7 @@ int vn_ledger_read(const char *path, vn_ledger *out, vn_error *err)
 static int save_fail(vn_ledger_file *f, const char *tmp, int e, const char *step,
                      const char *tmp_path, vn_error *err)
 {
-    const vn_os *os = vn_os_current();
+    const vn_os *os = fos(f);
     vn_error_sys(err, VNUMA_ERR_SYSTEM, e, "ledger %s not changed: %s %s failed", f->label,
                  step, tmp_path);
     if (tmp)
@@ -599,7 +605,7 @@ static int save_fail(vn_ledger_file *f, const char *tmp, int e, const char *step
 
 int vn_ledger_save(vn_ledger_file *f, const vn_ledger *l, vn_error *err)
 {
-    const vn_os *os = vn_os_current();
+    const vn_os *os = fos(f);
     VN_AUTOFREE char *text = vn_ledger_format(l);
     size_t len = strlen(text);
     if (len > f->max_bytes) {
