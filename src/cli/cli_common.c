@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "os/fileio.h"
 #include "place/vnuma_expand.h"
 
 int vn_cli_usage_error(const char *cmd, const char *msg)
@@ -65,7 +66,7 @@ vn_domain *vn_cli_load_domain(const char *path, vn_error *e)
 {
     if (!strcmp(path, "-")) {
         vn_buf b = {0};
-        int rerr = vn_buf_read_capped(&b, stdin, VN_XML_MAX_BYTES);
+        int rerr = vn_fd_read_capped(vn_os_current(), 0, &b, VN_XML_MAX_BYTES);
         if (rerr || b.len > VN_XML_MAX_BYTES) {
             if (rerr)
                 vn_error_set(e, VNUMA_ERR_SYSTEM, "cannot read the domain from standard "

@@ -22,6 +22,7 @@
 #include "model/domain.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 
 /* virHostMemGetTHPSize's fallback, and x86_64's transparent huge page. */
@@ -234,6 +235,18 @@ static int assign_memory_slots(vn_domain *dom, vn_error *err)
     return rc;
 }
 
+/* virDomainDefPostParseCheckFeatures: the QEMU driver lacks
+ * VIR_DOMAIN_DEF_FEATURE_NAME_SLASH, so a name with '/' is refused (it
+ * would name paths: /dev/hugepages/libvirt/qemu/-1-web/01). */
+static int check_features(const vn_domain *dom, vn_error *err)
+{
+    if (dom->name && strchr(dom->name, '/')) {
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML, "name %s cannot contain '/'", dom->name);
+        return -1;
+    }
+    return 0;
+}
+
 int vn_domain_postparse(vn_domain *dom, vn_error *err)
 {
     if (qemu_vcpus_postparse(dom, err) < 0)
@@ -243,7 +256,9 @@ int vn_domain_postparse(vn_domain *dom, vn_error *err)
     if (vcpus_postparse(dom, err) < 0 || memory_postparse(dom, err) < 0)
         return -1;
     memtune_postparse(dom);
-    return assign_memory_slots(dom, err);
+    if (assign_memory_slots(dom, err) < 0)
+        return -1;
+    return check_features(dom, err);
 }
 
 /* ---- define-time validation: the QEMU driver's domain callback --------- */
