@@ -139,7 +139,9 @@ static int vcpus_postparse(vn_domain *dom, vn_error *err)
 static int memory_postparse(vn_domain *dom, vn_error *err)
 {
     uint64_t numa = 0, hotplug = 0;
-    if (dom->total_memory_kib == 0)
+    /* virDomainDefPostParseMemory: the cells give the memory when <memory>
+     * is missing or the ABI may be updated (virsh define) */
+    if (dom->total_memory_kib == 0 || (dom->parse_flags & VN_PARSE_ABI_UPDATE))
         numa = vn_domain_cells_memory_kib(dom);
     for (size_t i = 0; i < dom->nmemdevs; i++)
         if (!vn_add_u64(hotplug, dom->memdevs[i].size_kib, &hotplug))

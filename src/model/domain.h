@@ -119,6 +119,7 @@ typedef struct vn_vnuma {
 
 typedef struct vn_domain {
     struct _xmlDoc *doc;       /* the whole document, kept for round-tripping */
+    unsigned parse_flags;      /* VN_PARSE_*: how it was parsed (a re-parse keeps them) */
 
     char *name;
     char *type;                /* domain type attribute: qemu, kvm, ... */
@@ -202,8 +203,15 @@ VN_DEFINE_AUTOPTR(vn_domain, vn_domain_free)
  * Hostile input is refused: no network, no DTD, no entity expansion,
  * VN_XML_MAX_BYTES at most. */
 #define VN_XML_MAX_BYTES (10u * 1024 * 1024)
-vn_domain *vn_domain_parse(const char *xml, size_t len, vn_error *err);
-vn_domain *vn_domain_parse_file(const char *path, vn_error *err);
+/* Parse flags, as libvirt's virDomainDefParse* take them.
+ * VN_PARSE_ABI_UPDATE (VIR_DOMAIN_DEF_PARSE_ABI_UPDATE): what `virsh
+ * define`, `virsh create` and `virsh domxml-to-native` pass, so a domain
+ * with guest NUMA cells gets its memory from the cells (<memory> = the
+ * cells plus the memory devices) before the memory rules apply.  Without
+ * it (libvirt's qemuxml2xml tests, `vnuma xml`), <memory> stays as written. */
+enum { VN_PARSE_ABI_UPDATE = 1 };
+vn_domain *vn_domain_parse(const char *xml, size_t len, unsigned flags, vn_error *err);
+vn_domain *vn_domain_parse_file(const char *path, unsigned flags, vn_error *err);
 
 /* domain_format.c: the whole document with the owned elements formatted as
  * libvirt 9.0 formats them. */
