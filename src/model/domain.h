@@ -106,6 +106,22 @@ typedef struct vn_memdev {
     vn_tristate pci_multifunction;
 } vn_memdev;
 
+/* A <filesystem> with <driver type='virtiofs'>: what libvirt's
+ * qemuValidateDomainDeviceDefFS checks before it requires shared memory
+ * (values as written; the rest of the element is not vnuma's). */
+typedef struct vn_virtiofs {
+    bool type_mount;           /* type absent or 'mount' */
+    bool accessmode_mapped;    /* accessmode='mapped' */
+    bool accessmode_other;     /* accessmode neither absent nor 'passthrough' */
+    bool has_fdmode;           /* a non-zero fmode or dmode */
+    bool has_socket;           /* <source socket>: an externally started virtiofsd */
+    bool readonly;             /* <readonly/> */
+    bool has_wrpolicy;         /* <driver wrpolicy> other than 'default' */
+    bool has_model;            /* model='...' */
+    bool has_format;           /* <driver format> */
+    bool has_multidevs;        /* multidevs other than 'default' */
+} vn_virtiofs;
+
 typedef struct vn_vnuma {
     bool present;
     vn_vnuma_mode mode;
@@ -181,7 +197,8 @@ typedef struct vn_domain {
      * the document: a <disk type='vhostuser'>, a <filesystem> with
      * <driver type='virtiofs'>. */
     bool has_vhostuser_disk;
-    bool has_virtiofs;
+    vn_virtiofs *virtiofs;     /* in document order */
+    size_t nvirtiofs;
 
     /* <vnuma> */
     vn_vnuma vnuma;
