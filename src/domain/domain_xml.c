@@ -314,6 +314,11 @@ static bool doc_has_entities(const xmlDoc *doc)
 
 xmlDoc *dx_read_xml(const char *xml, size_t len, vn_error *err)
 {
+    return dx_read_xml_as(xml, len, "domain", err);
+}
+
+xmlDoc *dx_read_xml_as(const char *xml, size_t len, const char *root_name, vn_error *err)
+{
     if (len > VN_XML_MAX_BYTES) {
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
                      "document is %zu bytes, more than the limit of %u bytes",
@@ -353,9 +358,10 @@ xmlDoc *dx_read_xml(const char *xml, size_t len, vn_error *err)
         return NULL;
     }
     xmlNode *root = xmlDocGetRootElement(doc);
-    if (!root || !dx_name_is(root, "domain")) {
+    if (!root || !dx_name_is(root, root_name)) {
         xmlFreeDoc(doc);
-        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML, "expected root element 'domain'");
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML, "expected root element '%s'",
+                      root_name);
         return NULL;
     }
     return doc;

@@ -135,6 +135,8 @@ static inline int dx_from_numatune_mode(const char *s) { return vn_numatune_mode
 /* Parse xml as a hostile document: no network, no DTD, no entities (a
  * declaration refuses it), VN_XML_MAX_BYTES at most, root <domain>. */
 xmlDoc *dx_read_xml(const char *xml, size_t len, vn_error *err);
+/* The same for a document whose root element is `root` (a device XML). */
+xmlDoc *dx_read_xml_as(const char *xml, size_t len, const char *root, vn_error *err);
 
 /* <iothreadids>: the iothread ids the domain defines (vcpu_xml.c), which
  * <iothreadpin> must name. */
@@ -179,6 +181,8 @@ void dx_emit_numatune(vn_buf *b, const vn_domain *dom);
 /* ---- memdev_xml.c ---------------------------------------------------------- */
 
 int dx_parse_memdevs(vn_domain *dom, xmlNode *devices, vn_error *err);
+/* One <memory> element into m (zeroed by the caller), VN_PARSE_* flags. */
+int dx_parse_memdev(vn_memdev *m, xmlNode *n, unsigned flags, vn_error *err);
 void dx_scan_shared_memory_users(vn_domain *dom, xmlNode *devices);
 void dx_emit_memdevs(vn_buf *b, const vn_domain *dom);
 

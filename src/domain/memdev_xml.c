@@ -49,7 +49,7 @@ static int parse_memdev_source(vn_memdev *m, xmlNode *src, vn_error *err)
     return 0;
 }
 
-static int parse_memdev_target(vn_memdev *m, xmlNode *tgt, vn_error *err)
+static int parse_memdev_target(vn_memdev *m, xmlNode *tgt, unsigned flags, vn_error *err)
 {
     VN_AUTOFREE char *node = dx_text(dx_child(tgt, "node"));
     if (node && (!vn_parse_int(node, &m->target_node) || m->target_node < 0)) {
@@ -76,6 +76,12 @@ static int parse_memdev_target(vn_memdev *m, xmlNode *tgt, vn_error *err)
     } else if (m->model == VN_MEMORY_MODEL_VIRTIO_MEM) {
         if (dx_parse_mem_elem(tgt, "block", "./block", false, &m->blocksize_kib, err) < 0 ||
             dx_parse_mem_elem(tgt, "requested", "./requested", false, &m->requested_kib, err) < 0)
+            return -1;
+        /* libvirt formats <current> in its status XML only and never reads
+         * it back (QEMU tells it again); vnuma has no daemon to ask, so the
+         * live XML keeps it */
+        if ((flags & VN_PARSE_STATUS) &&
+            dx_parse_mem_elem(tgt, "current", "./current", false, &m->current_kib, err) < 0)
             return -1;
     }
     return 0;
@@ -133,7 +139,7 @@ static bool uuid_valid(const char *s)
     return *s == '\0';
 }
 
-static int parse_memdev_body(vn_memdev *m, xmlNode *n, vn_error *err)
+int dx_parse_memdev(vn_memdev *m, xmlNode *n, unsigned flags, vn_error *err)
 {
     int model, access;
     if (dx_prop_enum(n, "model", dx_from_model, PROP_REQUIRED | PROP_NONZERO, 0, &model, err) < 0)
@@ -158,10 +164,14 @@ static int parse_memdev_body(vn_memdev *m, xmlNode *n, vn_error *err)
                       "missing <target> element for <memory> device");
         return -1;
     }
-    if (parse_memdev_target(m, tgt, err) < 0)
+    if (parse_memdev_target(m, tgt, flags, err) < 0)
         return -1;
+    /* virDomainDeviceInfoParseXML: an inactive definition keeps user
+     * aliases only; the status XML every alias */
     VN_AUTOFREE char *alias = dx_attr_string(dx_child(n, "alias"), "name");
-    if (alias && !strncmp(alias, "ua-", 3) &&
+    if (alias && (flags & VN_PARSE_STATUS))
+        m->alias = vn_strdup(alias);
+    else if (alias && !strncmp(alias, "ua-", 3) &&
         strspn(alias, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") == strlen(alias))
         m->alias = vn_strdup(alias);
     xmlNode *addr = dx_child(n, "address");
@@ -172,7 +182,7 @@ int dx_parse_memdevs(vn_domain *dom, xmlNode *devices, vn_error *err)
 {
     dx_for_each_child(devices, "memory", n) {
         vn_memdev *m = VN_APPEND(dom->memdevs, dom->nmemdevs);
-        if (parse_memdev_body(m, n, err) < 0)
+        if (dx_parse_memdev(m, n, dom->parse_flags, err) < 0)
             return -1;
     }
     return 0;
@@ -274,8 +284,8 @@ static void emit_memdev_source(vn_buf *b, const vn_memdev *m)
     vn_buf_free(&c);
 }
 
-/* virDomainMemoryTargetDefFormat, inactive (no <current>) */
-static void emit_memdev_target(vn_buf *b, const vn_memdev *m)
+/* virDomainMemoryTargetDefFormat: <current> only in the live XML */
+static void emit_memdev_target(vn_buf *b, const vn_memdev *m, bool live)
 {
     vn_buf_line(b, "<target>");
     b->indent += 2;
@@ -295,6 +305,9 @@ static void emit_memdev_target(vn_buf *b, const vn_memdev *m)
         vn_buf_line(b, "<block unit='KiB'>%llu</block>", (unsigned long long)m->blocksize_kib);
         vn_buf_line(b, "<requested unit='KiB'>%llu</requested>",
                     (unsigned long long)m->requested_kib);
+        if (live)
+            vn_buf_line(b, "<current unit='KiB'>%llu</current>",
+                        (unsigned long long)m->current_kib);
     }
     b->indent -= 2;
     vn_buf_line(b, "</target>");
@@ -348,7 +361,7 @@ void dx_emit_memdevs(vn_buf *b, const vn_domain *dom)
             vn_buf_add(b, "</uuid>\n");
         }
         emit_memdev_source(b, m);
-        emit_memdev_target(b, m);
+        emit_memdev_target(b, m, dom->parse_flags & VN_PARSE_STATUS);
         emit_memdev_info(b, m);
         b->indent -= 2;
         vn_buf_line(b, "</memory>");

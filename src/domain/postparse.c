@@ -347,15 +347,26 @@ static int hotplug_device(const vn_domain *dom, const vn_memdev *m, vn_error *er
     }
 }
 
-/* qemuDomainDefValidateMemoryHotplug(def, NULL). */
-static int validate_memory_hotplug(const vn_domain *dom, vn_error *err)
+/* qemuDomainDefValidateMemoryHotplug(def, mem): mem is NULL at define
+ * time, else the device about to be hot-plugged (src/live), which is
+ * checked first and counts; the devices already there are not checked
+ * again then. */
+int vn_domain_validate_memory_hotplug(const vn_domain *dom, const vn_memdev *mem,
+                                      vn_error *err)
 {
     uint64_t initial = vn_domain_memory_initial_kib(dom);
     uint64_t space = dom->max_memory_kib - initial;   /* unsigned, as libvirt's */
     uint64_t used = 0;
+    size_t nmems = dom->nmemdevs;
 
+    if (mem) {
+        nmems++;
+        used = mem->size_kib;
+        if (hotplug_device(dom, mem, err) < 0)
+            return -1;
+    }
     if (!dom->max_memory_kib) {
-        if (dom->nmemdevs) {
+        if (nmems) {
             vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
                          "cannot use/hotplug a memory device when domain 'maxMemory' is not defined");
             return -1;
@@ -367,16 +378,16 @@ static int validate_memory_hotplug(const vn_domain *dom, vn_error *err)
                      "At least one numa node has to be configured when enabling memory hotplug");
         return -1;
     }
-    if (dom->nmemdevs > dom->memory_slots) {
+    if (nmems > dom->memory_slots) {
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
                       "memory device count '%u' exceeds slots count '%u'",
-                     (unsigned)dom->nmemdevs, dom->memory_slots);
+                     (unsigned)nmems, dom->memory_slots);
         return -1;
     }
     for (size_t i = 0; i < dom->nmemdevs; i++) {
         const vn_memdev *m = &dom->memdevs[i];
         used += m->size_kib;   /* bounded by total memory (post-parse) */
-        if (m->model != VN_MEMORY_MODEL_SGX_EPC && hotplug_device(dom, m, err) < 0)
+        if (!mem && m->model != VN_MEMORY_MODEL_SGX_EPC && hotplug_device(dom, m, err) < 0)
             return -1;
     }
     if (used > space) {
@@ -523,7 +534,7 @@ static int validate_virtio_mem(const vn_memdev *m, vn_error *err)
 }
 
 /* virDomainMemoryDefValidate. */
-static int validate_memdev(const vn_domain *dom, const vn_memdev *m, vn_error *err)
+int vn_domain_validate_memdev(const vn_domain *dom, const vn_memdev *m, vn_error *err)
 {
     const char *model = vn_memory_model_to_string(m->model);
     if (m->target_node != -1 && !cells_pending(dom)) {
@@ -705,7 +716,7 @@ int vn_domain_validate_define(const vn_domain *dom, vn_error *err)
 {
     unsigned topo;
     /* qemuValidateDomainDef */
-    if (validate_memory_hotplug(dom, err) < 0 ||
+    if (vn_domain_validate_memory_hotplug(dom, NULL, err) < 0 ||
         validate_vcpu_count(dom, err) < 0 ||
         validate_qemu_memory(dom, err) < 0)
         return -1;
@@ -713,7 +724,7 @@ int vn_domain_validate_define(const vn_domain *dom, vn_error *err)
     if (validate_vhost_user(dom, err) < 0)
         return -1;
     for (size_t i = 0; i < dom->nmemdevs; i++)
-        if (validate_memdev(dom, &dom->memdevs[i], err) < 0)
+        if (vn_domain_validate_memdev(dom, &dom->memdevs[i], err) < 0)
             return -1;
     /* virDomainDefValidateInternal */
     if (topology_cpus(dom, &topo) < 0) {

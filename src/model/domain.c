@@ -15,12 +15,13 @@ static void cell_clear(vn_cell *c)
     vn_bitmap_free(c->memnode_nodeset);
 }
 
-static void memdev_clear(vn_memdev *m)
+void vn_memdev_clear(vn_memdev *m)
 {
     vn_bitmap_free(m->source_nodes);
     free(m->path);
     free(m->uuid);
     free(m->alias);
+    *m = (vn_memdev){.target_node = -1};
 }
 
 void vn_domain_free(vn_domain *dom)
@@ -51,7 +52,7 @@ void vn_domain_free(vn_domain *dom)
     free(dom->cells);
     free(dom->interconnects);
     for (size_t i = 0; i < dom->nmemdevs; i++)
-        memdev_clear(&dom->memdevs[i]);
+        vn_memdev_clear(&dom->memdevs[i]);
     free(dom->memdevs);
     vn_bitmap_free(dom->vnuma.partition_nodeset);
     free(dom->virtiofs);

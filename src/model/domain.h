@@ -96,7 +96,7 @@ typedef struct vn_memdev {
     uint64_t current_kib;
     bool readonly;
     char *uuid;
-    char *alias;
+    char *alias;               /* a user alias (ua-...); any alias in live XML (VN_PARSE_STATUS) */
     /* <address> */
     vn_memdev_addr_type addr_type;
     unsigned addr_slot;
@@ -214,6 +214,8 @@ typedef struct vn_domain {
 
 void vn_domain_free(vn_domain *dom);
 VN_DEFINE_AUTOPTR(vn_domain, vn_domain_free)
+/* Free what a memory device holds (and reset it: target_node -1). */
+void vn_memdev_clear(vn_memdev *m);
 
 /* domain_parse.c: XML -> model, then libvirt's post-parse defaults and the
  * checks `virsh define` makes (vn_domain_postparse, vn_domain_validate_define).
@@ -225,10 +227,27 @@ VN_DEFINE_AUTOPTR(vn_domain, vn_domain_free)
  * define`, `virsh create` and `virsh domxml-to-native` pass, so a domain
  * with guest NUMA cells gets its memory from the cells (<memory> = the
  * cells plus the memory devices) before the memory rules apply.  Without
- * it (libvirt's qemuxml2xml tests, `vnuma xml`), <memory> stays as written. */
-enum { VN_PARSE_ABI_UPDATE = 1 };
+ * it (libvirt's qemuxml2xml tests, `vnuma xml`), <memory> stays as written.
+ * VN_PARSE_STATUS (libvirt parsing its status XML, without
+ * VIR_DOMAIN_DEF_PARSE_INACTIVE): the live XML of a running guest, whose
+ * memory devices keep every alias (not only ua- ones) and a virtio-mem
+ * device its <current>; the formatter then writes them back (src/live). */
+enum { VN_PARSE_ABI_UPDATE = 1, VN_PARSE_STATUS = 2 };
 vn_domain *vn_domain_parse(const char *xml, size_t len, unsigned flags, vn_error *err);
 vn_domain *vn_domain_parse_file(const char *path, unsigned flags, vn_error *err);
+
+/* device_xml.c: a lone <memory> device (virsh attach-device's DEVICE.xml),
+ * parsed as libvirt's live attach parses it: the element's rules, the
+ * device post-parse and virDomainMemoryDefValidate against dom (the
+ * running domain).  out is filled (vn_memdev_clear frees it); -1 with err
+ * set and out cleared. */
+int vn_memdev_parse(const char *xml, size_t len, const vn_domain *dom, vn_memdev *out,
+                    vn_error *err);
+int vn_memdev_parse_file(const char *path, const vn_domain *dom, vn_memdev *out,
+                         vn_error *err);
+/* libvirt's individualvcpus after a vCPU hot-plug: from now on the
+ * formatter writes <vcpus> (each vCPU's enabled and hotpluggable). */
+void vn_domain_keep_vcpu_states(vn_domain *dom);
 
 /* domain_format.c: the whole document with the owned elements formatted as
  * libvirt 9.0 formats them. */
@@ -240,6 +259,12 @@ char *vn_domain_format(const vn_domain *dom, vn_error *err);
  * vn_domain_parse calls both. */
 int vn_domain_postparse(vn_domain *dom, vn_error *err);
 int vn_domain_validate_define(const vn_domain *dom, vn_error *err);
+/* Their parts for one memory device about to be hot-plugged (src/live):
+ * virDomainMemoryDefValidate, and qemuDomainDefValidateMemoryHotplug(def,
+ * mem) (mem NULL: the define-time check of the devices already there). */
+int vn_domain_validate_memdev(const vn_domain *dom, const vn_memdev *m, vn_error *err);
+int vn_domain_validate_memory_hotplug(const vn_domain *dom, const vn_memdev *mem,
+                                      vn_error *err);
 
 /* domain_validate.c: the rules libvirt applies when starting a QEMU guest: host nodes, huge
  * page sizes and mounts, memory alignment (which can refuse), QEMU-level
