@@ -31,4 +31,27 @@ char *vn_argv_format(const vn_argv *a, vn_argv_style style);
 int vn_qemu_build(vn_domain *dom, const vn_host *host, const vn_config *cfg,
                   vn_warnings *warnings, vn_argv *out, vn_error *err);
 
+/* ---- memory hot-plug (memdev.c), for src/live ---- */
+
+/* Give every memory device of dom without an alias the one the command
+ * line gave it (qemuAssignDeviceMemoryAlias, in device order). */
+int vn_qemu_memdev_aliases(vn_domain *dom, vn_error *err);
+/* The alias a device about to be hot-plugged into dom gets (its user
+ * alias, else dimm<slot>, nvdimm<slot>, virtiomem<N>...). */
+char *vn_qemu_memdev_new_alias(const vn_domain *dom, const vn_memdev *mem, vn_error *err);
+
+/* What QMP needs to hot-plug dom->memdevs[i] (named, with its slot or PCI
+ * address): the arguments of object-add (qemuBuildMemoryBackendProps, the
+ * same builder as -object) and of device_add (qemuBuildMemoryDeviceProps,
+ * the same as -device), as JSON objects' text. */
+typedef struct vn_qemu_hotplug {
+    char *backend_id;          /* "mem" + alias */
+    char *object_json;         /* {"qom-type":...,"id":...,...} */
+    char *device_json;         /* {"driver":...,"id":...,...} */
+} vn_qemu_hotplug;
+void vn_qemu_hotplug_clear(vn_qemu_hotplug *h);
+VN_DEFINE_AUTOCLEAR(vn_qemu_hotplug, vn_qemu_hotplug_clear)
+int vn_qemu_memdev_hotplug(vn_domain *dom, size_t i, const vn_host *host,
+                           const vn_config *cfg, vn_qemu_hotplug *out, vn_error *err);
+
 #endif

@@ -31,28 +31,6 @@
 #define LOCAL_DISTANCE 10
 #define REMOTE_DISTANCE 20
 
-static const char *memdev_prefix(vn_memory_model m)
-{
-    switch (m) {
-    case VN_MEMORY_MODEL_DIMM: return "dimm";
-    case VN_MEMORY_MODEL_NVDIMM: return "nvdimm";
-    case VN_MEMORY_MODEL_VIRTIO_PMEM: return "virtiopmem";
-    case VN_MEMORY_MODEL_VIRTIO_MEM: return "virtiomem";
-    case VN_MEMORY_MODEL_SGX_EPC: return "epc";
-    default: return NULL;
-    }
-}
-
-/* qemuDomainDeviceAliasIndex */
-static int alias_index(const char *alias, const char *prefix)
-{
-    size_t n = strlen(prefix);
-    int idx;
-    if (!alias || strncmp(alias, prefix, n) != 0 || !vn_parse_int(alias + n, &idx))
-        return -1;
-    return idx;
-}
-
 /* qemuDomainAssignMemorySlots, then qemuAssignDeviceMemoryAlias. */
 static int assign_memdevs(ctx *c)
 {
@@ -94,29 +72,10 @@ static int assign_memdevs(ctx *c)
         }
     }
 
-    for (size_t i = 0; i < n; i++) {
-        const vn_memdev *md = &d->memdevs[i];
-        const char *prefix = memdev_prefix(md->model);
-        if (md->alias) {
-            c->mem_alias[i] = vn_strdup(md->alias);
-            continue;
-        }
-        if (!prefix) {
-            vn_error_setc(c->err, VNUMA_ERR_INVALID, VN_ERRC_INTERNAL, "unsupported memory model");
+    for (size_t i = 0; i < n; i++)
+        if (!(c->mem_alias[i] = vq_memdev_alias(&d->memdevs[i], c->mem_slot[i],
+                                                c->mem_alias, n, c->err)))
             return -1;
-        }
-        int idx = 0;
-        if (md->model == VN_MEMORY_MODEL_DIMM || md->model == VN_MEMORY_MODEL_NVDIMM) {
-            idx = (int)c->mem_slot[i];
-        } else {
-            for (size_t j = 0; j < n; j++) {
-                int k = alias_index(c->mem_alias[j], prefix);
-                if (k >= idx)
-                    idx = k + 1;
-            }
-        }
-        c->mem_alias[i] = vn_asprintf("%s%d", prefix, idx);
-    }
     return 0;
 }
 
@@ -449,75 +408,14 @@ out:
     return ret;
 }
 
-/* qemuBuildDeviceAddressProps for DIMM and PCI addresses */
-static void add_device_address(const ctx *c, vn_buf *b, size_t i)
-{
-    const vn_memdev *md = &c->dom->memdevs[i];
-    if (md->addr_type == VN_MEMDEV_ADDR_PCI) {
-        const char *root = vn_qemu_machine_is_q35(c->dom) ? "pcie.0" : "pci.0";
-        VN_AUTOFREE char *bus = md->pci_bus ? vn_asprintf("pci.%u", md->pci_bus) : vn_strdup(root);
-        vq_jstr(b, "bus", bus);
-        vq_jtristate(b, "multifunction", md->pci_multifunction);
-        VN_AUTOFREE char *addr = md->pci_function
-            ? vn_asprintf("0x%x.0x%x", md->pci_slot, md->pci_function)
-            : vn_asprintf("0x%x", md->pci_slot);
-        vq_jstr(b, "addr", addr);
-    } else if (c->mem_has_slot[i]) {
-        vq_ju64(b, "slot", c->mem_slot[i]);
-        if (md->addr_base)
-            vq_ju64(b, "addr", md->addr_base);
-    }
-}
-
-static memview memdev_view(const vn_memdev *md, const char *alias)
-{
-    bool has_path = md->model == VN_MEMORY_MODEL_NVDIMM || md->model == VN_MEMORY_MODEL_VIRTIO_PMEM;
-    memview m = {
-        .model = md->model, .access = md->access, .discard = md->discard,
-        .target_node = md->target_node, .size_kib = md->size_kib,
-        .pagesize_kib = md->pagesize_kib, .nvdimm_path = has_path ? md->path : NULL,
-        .alignsize_kib = md->alignsize_kib, .pmem = md->pmem,
-        .source_nodes = md->source_nodes, .alias = alias,
-    };
-    return m;
-}
-
-/* qemuBuildMemoryDeviceProps */
+/* qemuBuildMemoryDeviceProps (memdev.c), as -device */
 static int build_memdev_device(ctx *c, size_t i)
 {
-    static const char *const driver[] = {
-        [VN_MEMORY_MODEL_DIMM] = "pc-dimm", [VN_MEMORY_MODEL_NVDIMM] = "nvdimm",
-        [VN_MEMORY_MODEL_VIRTIO_PMEM] = "virtio-pmem-pci",
-        [VN_MEMORY_MODEL_VIRTIO_MEM] = "virtio-mem-pci",
-    };
-    const vn_memdev *md = &c->dom->memdevs[i];
-    memview m = memdev_view(md, c->mem_alias[i]);
-    pageinfo pi = {0};
     vn_buf b = {0};
-
-    if (md->model == VN_MEMORY_MODEL_VIRTIO_MEM && vq_get_pagesize(c, &m, &pi) < 0)
-        return -1;
-    vn_buf_add(&b, "{\"driver\":");
-    vn_buf_add_json_string(&b, driver[md->model]);
-    if (md->target_node >= 0)
-        vq_ju64(&b, "node", (uint64_t)md->target_node);
-    if (vq_add_bytes(c, &b, "label-size", md->labelsize_kib, true) < 0 ||
-        vq_add_bytes(c, &b, "block-size", md->blocksize_kib, true) < 0 ||
-        vq_add_bytes(c, &b, "requested-size", md->requested_kib, true) < 0) {
+    if (vq_memdev_device_props(c, i, &b) < 0) {
         vn_buf_free(&b);
         return -1;
     }
-    if (md->uuid)
-        vq_jstr(&b, "uuid", md->uuid);
-    if (md->readonly)
-        vq_jbool(&b, "unarmed", true);
-    VN_AUTOFREE char *memdev = vn_asprintf("mem%s", c->mem_alias[i]);
-    vq_jstr(&b, "memdev", memdev);
-    if (pi.prealloc)
-        vq_jbool(&b, "prealloc", true);
-    vq_jstr(&b, "id", c->mem_alias[i]);
-    add_device_address(c, &b, i);
-    vn_buf_addc(&b, '}');
     vn_argv_add(c->out, "-device");
     vn_argv_add(c->out, b.s);
     vn_buf_free(&b);
@@ -530,7 +428,7 @@ static int build_memdevs(ctx *c)
     for (size_t i = 0; i < c->dom->nmemdevs; i++) {
         const vn_memdev *md = &c->dom->memdevs[i];
         VN_AUTOFREE char *alias = vn_asprintf("mem%s", c->mem_alias[i]);
-        memview m = memdev_view(md, c->mem_alias[i]);
+        memview m = vq_memdev_view(md, c->mem_alias[i]);
         backend be;
         int r = vq_backend_props(c, alias, &m, true, false, &be);
         if (r == 0)

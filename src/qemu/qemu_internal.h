@@ -7,8 +7,10 @@
  *   machine.c       QEMU 7.2 machine facts (machine.h, for the rest of the
  *                   library too)
  *   backend.c       memory backend objects (qemuBuildMemoryBackendProps):
- *                   one builder for the command line's -object and, next,
- *                   QMP's object-add, as libvirt's qemu_hotplug.c reuses it
+ *                   one builder for the command line's -object and QMP's
+ *                   object-add, as libvirt's qemu_hotplug.c reuses it
+ *   memdev.c        memory devices (aliases, qemuBuildMemoryDeviceProps),
+ *                   for -device and device_add alike
  *   qemu_command.c  the command line (qemuBuildCommandLine's memory part)
  */
 #ifndef VN_QEMU_INTERNAL_H
@@ -106,5 +108,19 @@ void vq_add_object(ctx *c, const char *type, const char *id, const char *body);
 
 /* qemuBuildThreadContextProps, then the backend object itself. */
 void vq_emit_backend(ctx *c, backend *be);
+
+/* ---- memdev.c ---- */
+
+/* "dimm", "nvdimm", "virtiopmem", "virtiomem", "epc"; NULL. */
+const char *vq_memdev_prefix(vn_memory_model m);
+/* qemuDomainDeviceAliasIndex: N of PREFIXN, else -1. */
+int vq_memdev_alias_index(const char *alias, const char *prefix);
+/* qemuAssignDeviceMemoryAlias over the n aliases assigned so far (NULLs
+ * skipped); slot is the dimm slot. */
+char *vq_memdev_alias(const vn_memdev *md, unsigned slot, char *const *aliases, size_t n,
+                      vn_error *err);
+memview vq_memdev_view(const vn_memdev *md, const char *alias);
+/* qemuBuildMemoryDeviceProps of c->dom->memdevs[i]: the JSON object into b. */
+int vq_memdev_device_props(ctx *c, size_t i, vn_buf *b);
 
 #endif
