@@ -151,6 +151,7 @@ typedef struct vn_ap_info {
     vn_argv memdirs;           /* memory directories made, parents first */
     char *qmp;                 /* launch: the QMP socket path ("" none) */
     char *log;                 /* launch: the log file */
+    vn_argv unplug_pending;    /* live: aliases whose device_del is not known done */
 } vn_ap_info;
 void vn_ap_info_clear(vn_ap_info *i);
 VN_DEFINE_AUTOCLEAR(vn_ap_info, vn_ap_info_clear)
@@ -207,6 +208,17 @@ int vn_ap_memdirs_destroy(const vn_argv *made, vn_error *err);
 /* What is left of an entry whose process is gone: its cgroups (leaf
  * first, after they are empty), memory directories and the entry. */
 int vn_ap_entry_reap(vn_ap_entry *e, const vn_apply_opts *o, vn_error *err);
+
+/* ---- launch_qmp.c: one QEMU thread placed (launch, setvcpus) ---- */
+
+/* KIND ID's cgroup under domain_cg (threaded; recorded in info's
+ * cg_made and cg_threads; its removal pushed on u) with cpus and mems
+ * (t NULL: the emulator's mems, all CPUs), the thread moved in, then
+ * sched_setaffinity (qemuProcessSetupVcpu).  Without cpuset (cg NONE),
+ * the affinity only. */
+int vn_ap_place_thread(const vn_cgroups *cg, const char *domain_cg, const vn_ap_plan *p,
+                       vn_ap_info *info, vn_undo *u, const vn_apply_opts *o, const char *kind,
+                       unsigned id, pid_t tid, const vn_ap_thread *t, vn_error *err);
 
 /* ---- shared by run and launch (run.c) ---- */
 

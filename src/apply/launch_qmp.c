@@ -61,19 +61,18 @@ static int qmp_failed(vn_ap_launch *l, const vn_error *qe, vn_error *err)
 }
 
 /* One thread in its own cgroup, then its affinity. */
-static int place_thread(vn_ap_launch *l, const char *kind, unsigned id, pid_t tid,
-                        const vn_ap_thread *t, vn_error *err)
+int vn_ap_place_thread(const vn_cgroups *cg, const char *domain_cg, const vn_ap_plan *p,
+                       vn_ap_info *info, vn_undo *u, const vn_apply_opts *o, const char *kind,
+                       unsigned id, pid_t tid, const vn_ap_thread *t, vn_error *err)
 {
-    const vn_cgroups *cg = &l->s->cg;
-    const vn_ap_plan *p = &l->s->plan;
     const vn_bitmap *cpus = t ? t->cpus : NULL;
     const vn_bitmap *mems = t ? t->mems : p->emulator_mems;
     if (cg->kind != VN_CG_NONE) {
-        VN_AUTOFREE char *path = vn_asprintf("%s/%s%u", l->domain_cg, kind, id);
-        if (vn_cg_make(cg, l->domain_cg, path, true, l->u, err) < 0)
+        VN_AUTOFREE char *path = vn_asprintf("%s/%s%u", domain_cg, kind, id);
+        if (vn_cg_make(cg, domain_cg, path, true, u, err) < 0)
             return -1;
-        vn_argv_add(&l->e->info.cg_made, path);
-        vn_argv_add(&l->e->info.cg_threads, path);
+        vn_argv_add(&info->cg_made, path);
+        vn_argv_add(&info->cg_threads, path);
         if ((cpus && cg->be->set_cpus(cg, path, cpus, err) < 0) ||
             (mems && cg->be->set_mems(cg, path, mems, err) < 0) ||
             cg->be->add_thread(cg, path, tid, err) < 0)
@@ -83,8 +82,15 @@ static int place_thread(vn_ap_launch *l, const char *kind, unsigned id, pid_t ti
         return -1;
     VN_AUTOFREE char *c = vn_bitmap_format(vn_ap_cpus_or_all(p, cpus));
     VN_AUTOFREE char *m = mems ? vn_bitmap_format(mems) : vn_strdup("-");
-    vn_ap_log(l->o, "%s%u: thread %d, cpus %s, mems %s", kind, id, (int)tid, c, m);
+    vn_ap_log(o, "%s%u: thread %d, cpus %s, mems %s", kind, id, (int)tid, c, m);
     return 0;
+}
+
+static int place_thread(vn_ap_launch *l, const char *kind, unsigned id, pid_t tid,
+                        const vn_ap_thread *t, vn_error *err)
+{
+    return vn_ap_place_thread(&l->s->cg, l->domain_cg, &l->s->plan, &l->e->info, l->u, l->o,
+                              kind, id, tid, t, err);
 }
 
 static const vn_ap_thread *find(const vn_ap_thread *t, size_t n, unsigned id)

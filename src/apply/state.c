@@ -7,7 +7,8 @@
  *               numatune); list and a new claim use LOCK_NB
  *   info        key=value lines (vn_ap_info_format): pid, start time,
  *               cgroup paths, memory directories, QMP socket, log
- *   domain.xml  the live domain XML (numatune updates it)
+ *   domain.xml  the live domain XML (numatune and the live changes of
+ *               src/live update it)
  *   qmp.sock    a launched guest's QMP socket (bound by vnuma, then
  *               passed to QEMU as a listening descriptor)
  * An entry is created atomically: made as STATE/.new-PID-NAME with its
@@ -54,6 +55,7 @@ void vn_ap_info_clear(vn_ap_info *i)
     vn_argv_clear(&i->cg_threads);
     vn_argv_clear(&i->cg_made);
     vn_argv_clear(&i->memdirs);
+    vn_argv_clear(&i->unplug_pending);
     free(i->qmp);
     free(i->log);
     *i = (vn_ap_info){0};
@@ -103,6 +105,8 @@ char *vn_ap_info_format(const vn_ap_info *i)
         put(&b, "memdir", i->memdirs.v[k]);
     put(&b, "qmp", i->qmp);
     put(&b, "log", i->log);
+    for (size_t k = 0; k < i->unplug_pending.n; k++)
+        put(&b, "unplug_pending", i->unplug_pending.v[k]);
     return vn_buf_steal(&b);
 }
 
@@ -134,8 +138,9 @@ static int set_field(vn_ap_info *i, const char *key, char *v, vn_error *err)
             return 0;
         }
     VN_AUTOFREE char *val = v;
-    vn_argv *lists[] = {&i->cg_made, &i->cg_threads, &i->memdirs};
-    static const char *const lkeys[] = {"cgroup_made", "cgroup_thread", "memdir"};
+    vn_argv *lists[] = {&i->cg_made, &i->cg_threads, &i->memdirs, &i->unplug_pending};
+    static const char *const lkeys[] = {"cgroup_made", "cgroup_thread", "memdir",
+                                        "unplug_pending"};
     for (size_t k = 0; k < VN_ARRAY_LEN(lkeys); k++)
         if (!strcmp(key, lkeys[k])) {
             vn_argv_add(lists[k], val);
