@@ -152,6 +152,7 @@ typedef struct vn_ap_info {
     char *qmp;                 /* launch: the QMP socket path ("" none) */
     char *log;                 /* launch: the log file */
     vn_argv unplug_pending;    /* live: aliases whose device_del is not known done */
+    vn_argv vcpu_unplugged;    /* live: vCPUs (vcpuN) unplugged from this QEMU (TCG) */
 } vn_ap_info;
 void vn_ap_info_clear(vn_ap_info *i);
 VN_DEFINE_AUTOCLEAR(vn_ap_info, vn_ap_info_clear)

@@ -56,6 +56,7 @@ void vn_ap_info_clear(vn_ap_info *i)
     vn_argv_clear(&i->cg_made);
     vn_argv_clear(&i->memdirs);
     vn_argv_clear(&i->unplug_pending);
+    vn_argv_clear(&i->vcpu_unplugged);
     free(i->qmp);
     free(i->log);
     *i = (vn_ap_info){0};
@@ -107,6 +108,8 @@ char *vn_ap_info_format(const vn_ap_info *i)
     put(&b, "log", i->log);
     for (size_t k = 0; k < i->unplug_pending.n; k++)
         put(&b, "unplug_pending", i->unplug_pending.v[k]);
+    for (size_t k = 0; k < i->vcpu_unplugged.n; k++)
+        put(&b, "vcpu_unplugged", i->vcpu_unplugged.v[k]);
     return vn_buf_steal(&b);
 }
 
@@ -138,9 +141,10 @@ static int set_field(vn_ap_info *i, const char *key, char *v, vn_error *err)
             return 0;
         }
     VN_AUTOFREE char *val = v;
-    vn_argv *lists[] = {&i->cg_made, &i->cg_threads, &i->memdirs, &i->unplug_pending};
+    vn_argv *lists[] = {&i->cg_made, &i->cg_threads, &i->memdirs, &i->unplug_pending,
+                        &i->vcpu_unplugged};
     static const char *const lkeys[] = {"cgroup_made", "cgroup_thread", "memdir",
-                                        "unplug_pending"};
+                                        "unplug_pending", "vcpu_unplugged"};
     for (size_t k = 0; k < VN_ARRAY_LEN(lkeys); k++)
         if (!strcmp(key, lkeys[k])) {
             vn_argv_add(lists[k], val);

@@ -240,3 +240,18 @@ out:
     vn_config_clear(&defaults);
     return rc;
 }
+
+int vn_qemu_memdev_pagesize(const vn_domain *dom, size_t i, const vn_config *cfg,
+                            uint64_t *page_kib, vn_error *err)
+{
+    vn_config defaults;
+    vn_config_init(&defaults);
+    ctx c = {.dom = (vn_domain *)dom, .cfg = cfg ? cfg : &defaults, .err = err};
+    const vn_memdev *md = &dom->memdevs[i];
+    memview m = vq_memdev_view(md, md->alias);
+    pageinfo pi = {0};
+    int rc = vq_get_pagesize(&c, &m, &pi);
+    vn_config_clear(&defaults);
+    *page_kib = rc == 0 && pi.use_hugepage && !m.nvdimm_path ? pi.pagesize : 0;
+    return rc;
+}

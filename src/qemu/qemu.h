@@ -53,5 +53,9 @@ void vn_qemu_hotplug_clear(vn_qemu_hotplug *h);
 VN_DEFINE_AUTOCLEAR(vn_qemu_hotplug, vn_qemu_hotplug_clear)
 int vn_qemu_memdev_hotplug(vn_domain *dom, size_t i, const vn_host *host,
                            const vn_config *cfg, vn_qemu_hotplug *out, vn_error *err);
+/* The huge page size backing dom->memdevs[i] (qemuBuildMemoryGetPagesize):
+ * 0 for ordinary memory or a file of its own (nvdimm, virtio-pmem). */
+int vn_qemu_memdev_pagesize(const vn_domain *dom, size_t i, const vn_config *cfg,
+                            uint64_t *page_kib, vn_error *err);
 
 #endif
