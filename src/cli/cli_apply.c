@@ -22,7 +22,7 @@ static const char host_help[] =
 
 enum {
     O_STATE = 256, O_VERBOSE, O_HOST, O_HUGETLBFS, O_BACKING, O_DOMID, O_NAME, O_CGROUP,
-    O_QEMU, O_LOGDIR, O_FOREGROUND, O_QMPTIMEOUT, O_FORMAT, O_NODESET, O_TIMEOUT,
+    O_QEMU, O_LOGDIR, O_FOREGROUND, O_QMPTIMEOUT, O_FORMAT, O_NODESET, O_TIMEOUT, O_LEDGER,
 };
 
 static const struct {
@@ -44,6 +44,7 @@ static const struct {
     {{"format", required_argument, NULL, O_FORMAT}, VN_CA_FORMAT},
     {{"nodeset", required_argument, NULL, O_NODESET}, VN_CA_NODESET},
     {{"timeout", required_argument, NULL, O_TIMEOUT}, VN_CA_TIMEOUT},
+    {{"ledger", required_argument, NULL, O_LEDGER}, VN_CA_LEDGER},
     {{"help", no_argument, NULL, 'h'}, 0},
 };
 
@@ -114,6 +115,7 @@ static int one(int o, const char *cmd, vn_cli_apply *c)
         c->json = !strcmp(optarg, "json");
         break;
     case O_NODESET: c->nodeset = optarg; break;
+    case O_LEDGER: c->ledger = optarg; break;
     default: return vn_cli_usage_error(cmd, "invalid option"), -1;
     }
     return 0;

@@ -17,7 +17,8 @@ enum {
     VN_CA_LAUNCH = 1 << 3,    /* --qemu --log-dir --foreground --qmp-timeout */
     VN_CA_FORMAT = 1 << 4,    /* --format text|json */
     VN_CA_NODESET = 1 << 5,   /* --nodeset */
-    VN_CA_TIMEOUT = 1 << 6,   /* --timeout (stop) */
+    VN_CA_TIMEOUT = 1 << 6,   /* --timeout (stop; the live commands' wait) */
+    VN_CA_LEDGER = 1 << 7,    /* --ledger FILE (attach, detach) */
 };
 
 typedef struct vn_cli_apply {
@@ -25,6 +26,7 @@ typedef struct vn_cli_apply {
     vn_warnings w;
     bool json;
     const char *nodeset;
+    const char *ledger;
 } vn_cli_apply;
 
 void vn_cli_apply_init(vn_cli_apply *c);
@@ -43,5 +45,10 @@ int vn_cmd_stop(int argc, char **argv);
 int vn_cmd_list(int argc, char **argv);
 int vn_cmd_numatune(int argc, char **argv);
 int vn_cmd_status(int argc, char **argv);
+/* cmd_live.c */
+int vn_cmd_attach(int argc, char **argv);
+int vn_cmd_detach(int argc, char **argv);
+int vn_cmd_set_memory(int argc, char **argv);
+int vn_cmd_setvcpus(int argc, char **argv);
 
 #endif

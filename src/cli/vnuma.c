@@ -67,6 +67,10 @@ static const char usage_main[] =
     "  list    show what runs (and clean stale entries)\n"
     "  numatune  change the nodes of a running restrictive guest (virsh numatune --live)\n"
     "  status  show where a guest's memory really is, per guest cell\n"
+    "  attach  hot-plug a memory device into a running guest (virsh attach-device --live)\n"
+    "  detach  unplug a memory device of a running guest, by alias\n"
+    "  set-memory  change the requested size of a running guest's virtio-mem device\n"
+    "  setvcpus  plug or unplug vCPUs of a running guest, each into its cell\n"
     "\n"
     "With no command, vnuma runs `argv` on a built-in two-cell example against\n"
     "this machine.  `vnuma COMMAND --help` describes a command.\n"
@@ -352,6 +356,8 @@ int main(int argc, char **argv)
     static const struct { const char *name; int (*fn)(int, char **); } apply[] = {
         {"run", vn_cmd_run}, {"launch", vn_cmd_launch}, {"stop", vn_cmd_stop},
         {"list", vn_cmd_list}, {"numatune", vn_cmd_numatune}, {"status", vn_cmd_status},
+        {"attach", vn_cmd_attach}, {"detach", vn_cmd_detach},
+        {"set-memory", vn_cmd_set_memory}, {"setvcpus", vn_cmd_setvcpus},
     };
     for (size_t k = 0; k < sizeof(apply) / sizeof(apply[0]); k++)
         if (!strcmp(cmd, apply[k].name))
