@@ -130,18 +130,17 @@ static int check_pages(const vn_host *h, const vn_bitmap *nodes, const vn_memdev
                     have = UINT64_MAX;
             }
     }
-    VN_AUTOFREE char *s = vn_bitmap_format(set);
+    VN_AUTOFREE char *s = vn_lv_nodes(set);
     VN_AUTOFREE char *page = vn_lv_size(page_kib);
+    const char *has = vn_bitmap_count(set) == 1 ? "has" : "have";
     if (!sized) {
-        vn_error_set(err, VNUMA_ERR_HOST, "host node%s %s %s no %s huge pages",
-                     vn_bitmap_count(set) > 1 ? "s" : "", s,
-                     vn_bitmap_count(set) > 1 ? "have" : "has", page);
+        vn_error_set(err, VNUMA_ERR_HOST, "%s %s no %s huge pages", s, has, page);
         return -1;
     }
     if (have < need) {
-        vn_error_set(err, VNUMA_ERR_HOST, "host nodes %s have %llu free %s huge pages; the "
-                     "device needs %llu, which QEMU preallocates (it would fail with 'Cannot "
-                     "allocate memory')", s, (unsigned long long)have, page,
+        vn_error_set(err, VNUMA_ERR_HOST, "%s %s %llu free %s huge pages; the device needs "
+                     "%llu, which QEMU preallocates (it would fail with 'Cannot allocate "
+                     "memory')", s, has, (unsigned long long)have, page,
                      (unsigned long long)need);
         return -1;
     }
@@ -156,12 +155,12 @@ static int check_cpuset(const vn_live *l, const vn_bitmap *nodes, const vn_memde
         return -1;
     if (vn_bitmap_is_subset(nodes, allowed))
         return 0;
-    VN_AUTOFREE char *want = vn_bitmap_format(nodes);
+    VN_AUTOFREE char *want = vn_lv_nodes(nodes);
     VN_AUTOFREE char *have = vn_bitmap_format(allowed);
-    vn_error_set(err, VNUMA_ERR_INVALID, "host nodes %s of the device's %s are outside "
-                 "QEMU's cpuset.mems %s (pid %d): QEMU's object-add would fail with 'cannot "
-                 "bind memory to host NUMA nodes: Invalid argument'", want, where(m), have,
-                 (int)l->e.info.pid);
+    vn_error_set(err, VNUMA_ERR_INVALID, "%s of the device's %s %s outside QEMU's "
+                 "cpuset.mems %s (pid %d): QEMU's object-add would fail with 'cannot bind "
+                 "memory to host NUMA nodes: Invalid argument'", want, where(m),
+                 vn_bitmap_count(nodes) == 1 ? "is" : "are", have, (int)l->e.info.pid);
     return -1;
 }
 

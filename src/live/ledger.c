@@ -96,17 +96,17 @@ int vn_lv_ledger_check(vn_live *l, const vn_memdev *m, uint64_t page_kib, vn_lv_
     }
     vn_usage_clear(&booked);
     if (need) {
-        VN_AUTOFREE char *s = vn_bitmap_format(set);
+        VN_AUTOFREE char *s = vn_lv_nodes(set);
         VN_AUTOFREE char *size = vn_lv_size(m->size_kib);
         if (page_kib)
             vn_error_set(err, VNUMA_ERR_HOST, "the ledger %s leaves %llu free huge pages of "
-                         "%llu KiB on host nodes %s; the device (%s) needs %llu",
+                         "%llu KiB on %s; the device (%s) needs %llu",
                          l->lo->ledger, (unsigned long long)have,
                          (unsigned long long)page_kib, s, size,
                          (unsigned long long)VN_DIV_UP(m->size_kib, page_kib));
         else
-            vn_error_set(err, VNUMA_ERR_HOST, "the ledger %s leaves %llu KiB free on host "
-                         "nodes %s; the device needs %s", l->lo->ledger,
+            vn_error_set(err, VNUMA_ERR_HOST, "the ledger %s leaves %llu KiB free on %s; "
+                         "the device needs %s", l->lo->ledger,
                          (unsigned long long)have, s, size);
         vn_lv_ledger_free(lg);
         return -1;

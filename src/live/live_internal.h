@@ -71,6 +71,8 @@ int vn_lv_qemu_mems(const vn_live *l, vn_bitmap **mems, vn_error *err);
 int vn_lv_qemu_nvdimm(const vn_live *l, bool *on, vn_error *err);
 /* "256 MiB", "1536 KiB" */
 char *vn_lv_size(uint64_t kib);
+/* "host node 1", "host nodes 0-3" */
+char *vn_lv_nodes(const vn_bitmap *nodes);
 
 /* ---- waiting for the guest (detach.c) ---- */
 

@@ -189,6 +189,12 @@ char *vn_lv_size(uint64_t kib)
     return vn_asprintf("%llu KiB", (unsigned long long)kib);
 }
 
+char *vn_lv_nodes(const vn_bitmap *nodes)
+{
+    VN_AUTOFREE char *s = vn_bitmap_format(nodes);
+    return vn_asprintf("host node%s %s", vn_bitmap_count(nodes) == 1 ? "" : "s", s);
+}
+
 /* ---- QEMU's /proc files ---- */
 
 int vn_lv_qemu_mems(const vn_live *l, vn_bitmap **mems, vn_error *err)
