@@ -231,8 +231,12 @@ static vn_bitmap *effective(cgfs *c, const char *dir, const char *what)
     VN_AUTOFREE char *eff = vn_asprintf(c->v2 ? "cpuset.%s.effective" : "cpuset.effective_%s",
                                         what);
     vn_bitmap *asked = file_set(c->f, dir, want);
-    if (!c->v2 || !strcmp(dir, CG2))
-        return vn_bitmap_is_empty(asked) && c->v2 ? file_set(c->f, dir, eff) : asked;
+    if (!c->v2 || !strcmp(dir, CG2)) {
+        if (!c->v2 || !vn_bitmap_is_empty(asked))
+            return asked;
+        vn_bitmap_free(asked);
+        return file_set(c->f, dir, eff);
+    }
     VN_AUTOFREE char *up = vn_strndup(dir, (size_t)(strrchr(dir, '/') - dir));
     VN_AUTOPTR(vn_bitmap) parent = effective(c, up, what);
     if (vn_bitmap_is_empty(asked) || !vn_bitmap_overlaps(asked, parent)) {
