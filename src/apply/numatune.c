@@ -88,7 +88,7 @@ static int check_mode(const vn_domain *dom, vn_error *err)
 static vn_domain *live_domain(const vn_ap_entry *e, vn_error *err)
 {
     VN_AUTOFREE char *path = vn_asprintf("%s/domain.xml", e->dir);
-    return vn_domain_parse_file(path, err);
+    return vn_domain_parse_file(path, 0, err);   /* the live XML, as formatted */
 }
 
 static int update_records(vn_ap_entry *e, vn_domain *dom, const vn_bitmap *nodes,

@@ -278,7 +278,7 @@ static char *plan_svg(const vn_host *host, const vn_domain *dom, const vn_fit_re
 static int self_check(const char *xml, const vn_host *host, const vn_config *cfg, vn_error *e)
 {
     vn_warnings w = {0};
-    vn_domain *d = vn_domain_parse(xml, strlen(xml), e);
+    vn_domain *d = vn_domain_parse(xml, strlen(xml), VN_PARSE_ABI_UPDATE, e);
     int rc = d ? vn_domain_validate_start(d, host, cfg, &w, e) : -1;
     vn_warnings_clear(&w);
     vn_domain_free(d);
@@ -392,7 +392,7 @@ static int do_plan(const plan_opts *o, const char *path)
     int rc = VN_EXIT_OK;
     char *xml = NULL;   /* not VN_AUTOFREE: the gotos jump over declarations */
     if (!(r.host = vn_cli_load_host(o->host_src, true, &e)) ||
-        !(r.dom = vn_cli_load_domain(path, &e))) {
+        !(r.dom = vn_cli_load_domain(path, VN_PARSE_ABI_UPDATE, &e))) {
         rc = vn_cli_report_lines(&e);
         goto out;
     }

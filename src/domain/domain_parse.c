@@ -78,13 +78,14 @@ out:
     return rc;
 }
 
-vn_domain *vn_domain_parse(const char *xml, size_t len, vn_error *err)
+vn_domain *vn_domain_parse(const char *xml, size_t len, unsigned flags, vn_error *err)
 {
     xmlDoc *doc = dx_read_xml(xml, len, err);
     if (!doc)
         return NULL;
     vn_domain *dom = vn_calloc(1, sizeof(*dom));
     dom->doc = doc;
+    dom->parse_flags = flags;
     if (parse_domain(dom, xmlDocGetRootElement(doc), err) < 0 ||
         vn_domain_postparse(dom, err) < 0 ||
         vn_domain_validate_define(dom, err) < 0) {
@@ -96,7 +97,7 @@ vn_domain *vn_domain_parse(const char *xml, size_t len, vn_error *err)
 
 #include "os/fileio.h"   /* for vn_domain_parse_file only */
 
-vn_domain *vn_domain_parse_file(const char *path, vn_error *err)
+vn_domain *vn_domain_parse_file(const char *path, unsigned flags, vn_error *err)
 {
     /* a regular file only (a FIFO is refused, never waited on), read
      * through the seam, VN_XML_MAX_BYTES at most */
@@ -106,5 +107,5 @@ vn_domain *vn_domain_parse_file(const char *path, vn_error *err)
     VN_AUTOCLEAR(vn_buf) b = {0};
     if (vn_file_read(vn_os_current(), path, &o, &b, err) < 0)
         return NULL;
-    return vn_domain_parse(b.s ? b.s : "", b.len, err);
+    return vn_domain_parse(b.s ? b.s : "", b.len, flags, err);
 }
