@@ -92,7 +92,9 @@ int vn_ap_create(const char *path, const char *text, mode_t mode, vn_error *err)
         }
         done += (size_t)w;
     }
-    if (os->fsync(os, fd) < 0 || os->close(os, VN_STEAL_FD(fd)) < 0) {
+    /* No fsync: these files describe running processes, which a crash
+     * ends too (the entries are stale then); rename keeps them whole. */
+    if (os->close(os, VN_STEAL_FD(fd)) < 0) {
         vn_error_sys(err, VNUMA_ERR_SYSTEM, errno, "cannot write %s", path);
         return -1;
     }

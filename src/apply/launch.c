@@ -245,8 +245,14 @@ static int child_setup(const vn_ap_launch *l, int *statusfd, vn_error *err)
         vn_error_sys(err, VNUMA_ERR_SYSTEM, errno, "signals and session");
         return -1;
     }
+    /* v2: the process joins the threaded domain, then its one thread
+     * moves to emulator (virCgroupAddProcess, virCgroupAddThread).  v1
+     * has no threaded domain: one write of the only thread to emulator's
+     * tasks puts it where the two writes would (each attach costs an RCU
+     * grace period, ~10 ms here). */
+    bool two = cg->kind == VN_CG_V2;
     if (cg->kind != VN_CG_NONE &&
-        (cg->be->add_proc(cg, l->domain_cg, self, err) < 0 ||
+        ((two && cg->be->add_proc(cg, l->domain_cg, self, err) < 0) ||
          cg->be->add_thread(cg, l->emulator_cg, self, err) < 0))
         return vn_ap_step_failed(err, "joining the emulator cgroup");
     bool cgroup_does_it = cg->kind != VN_CG_NONE && p->has_mode &&

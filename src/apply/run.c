@@ -78,7 +78,7 @@ static void copy_config(const vn_config *from, vn_config *to)
 
 static int load(const char *xml_path, const vn_apply_opts *o, vn_ap_start *s, vn_error *err)
 {
-    s->dom = vn_domain_parse_file(xml_path, VN_PARSE_ABI_UPDATE, err);   /* virsh create */
+    s->dom = vn_domain_parse_file(xml_path, VN_PARSE_ABI_UPDATE, err);
     if (!s->dom)
         return -1;
     if (s->dom->vnuma.present) {

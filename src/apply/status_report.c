@@ -93,7 +93,7 @@ char *vn_apply_status(const char *name, bool json, const vn_apply_opts *o, bool 
         return NULL;
     }
     VN_AUTOFREE char *xml = vn_asprintf("%s/domain.xml", e.dir);
-    VN_AUTOPTR(vn_domain) dom = vn_domain_parse_file(xml, 0, err);   /* the live XML, as formatted */
+    VN_AUTOPTR(vn_domain) dom = vn_domain_parse_file(xml, 0, err);
     VN_AUTOCLEAR(vn_status_rows) rows = {0};
     if (!dom || vn_status_collect(&e, dom, &rows, err) < 0)
         return NULL;

@@ -231,8 +231,12 @@ static vn_bitmap *effective(cgfs *c, const char *dir, const char *what)
     VN_AUTOFREE char *eff = vn_asprintf(c->v2 ? "cpuset.%s.effective" : "cpuset.effective_%s",
                                         what);
     vn_bitmap *asked = file_set(c->f, dir, want);
-    if (!c->v2 || !strcmp(dir, CG2))
-        return vn_bitmap_is_empty(asked) && c->v2 ? file_set(c->f, dir, eff) : asked;
+    if (!c->v2 || !strcmp(dir, CG2)) {
+        if (!c->v2 || !vn_bitmap_is_empty(asked))
+            return asked;
+        vn_bitmap_free(asked);
+        return file_set(c->f, dir, eff);
+    }
     VN_AUTOFREE char *up = vn_strndup(dir, (size_t)(strrchr(dir, '/') - dir));
     VN_AUTOPTR(vn_bitmap) parent = effective(c, up, what);
     if (vn_bitmap_is_empty(asked) || !vn_bitmap_overlaps(asked, parent)) {
@@ -585,6 +589,28 @@ static void test_launch_fork_refused(void **state)
     drop_host();
 }
 
+/* The public API (include/vnuma.h) over the same code. */
+static void test_public_api(void **state)
+{
+    (void)state;
+    build_host(false);
+    vnuma_apply_opts *o = vnuma_apply_opts_new();
+    vnuma_apply_opts_set_state_dir(o, "/run/vnuma");
+    vnuma_apply_opts_set_host(o, "synthetic:numa:2 core:1 pu:1 mem=4G");
+    vnuma_error *err = NULL;
+    char *l = vnuma_list(o, 1, &err);
+    assert_string_equal(l, "[]\n");
+    free(l);
+    assert_int_equal(vnuma_stop("nope", o, &err), -1);
+    assert_non_null(strstr(vnuma_error_message(err), "no domain 'nope' is registered"));
+    char *cmd[] = {"true", NULL};
+    assert_int_equal(vnuma_run_exec("/d/g.xml", cmd, o, &err), -1);
+    assert_non_null(strstr(vnuma_error_message(err), "exec: cannot run 'true'"));
+    vnuma_error_free(err);
+    vnuma_apply_opts_free(o);
+    drop_host();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -597,6 +623,7 @@ int main(void)
         cmocka_unit_test(test_run_undone),
         cmocka_unit_test(test_second_start_refused),
         cmocka_unit_test(test_launch_fork_refused),
+        cmocka_unit_test(test_public_api),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
