@@ -153,6 +153,47 @@ VNUMA_API int vnuma_numatune(const char *name, const char *nodeset, const vnuma_
 VNUMA_API char *vnuma_status(const char *name, int json, const vnuma_apply_opts *o,
                    int *differs, vnuma_error **err);
 
+/* ---- Live changes to a guest started by vnuma_launch (what `vnuma
+ * attach|detach|set-memory|setvcpus` do; see vnuma(1) and src/live/live.h)
+ * ----
+ *
+ * As libvirt 9.0 makes them over the guest's QMP monitor: every refusal
+ * (libvirt's checks, then what QEMU would refuse: alignment, nvdimm=on,
+ * host nodes and pages, QEMU's cpuset.mems) comes before any QMP command,
+ * and a change QEMU refuses half-way is undone.  The live domain XML in
+ * the state entry records what QEMU confirmed.  Each returns 0 when done
+ * (or nothing was to do), 1 when the request went out but the guest has
+ * not answered within the wait (the next live operation on the guest
+ * completes it once QEMU says it is done), -1 on error.  *message (may be
+ * NULL) is one line saying what happened; free() it.  wait_seconds 0 is 5
+ * (libvirt's).  The options are vnuma_launch's: the state directory, the
+ * host, the hugetlbfs mounts and memory backing directory (give those the
+ * guest was launched with). */
+
+/* Hot-plug one <memory model='dimm|nvdimm|virtio-mem|virtio-pmem'> device
+ * (device_xml, len bytes): the first free slot, alias dimm<slot>,
+ * nvdimm<slot> or virtiomem<N> (*alias, free()), backend mem<alias>, a
+ * free PCI slot.  ledger (NULL: none): the placement ledger of vnuma plan,
+ * where the memory must be free and gets booked. */
+VNUMA_API int vnuma_attach_memory(const char *name, const char *device_xml, size_t len,
+                                  const char *ledger, const vnuma_apply_opts *o, char **alias,
+                                  char **message, vnuma_error **err);
+/* Unplug a memory device by alias; the guest's refusal is an error.
+ * virtio-mem cannot be unplugged (shrink it with vnuma_set_memory to 0). */
+VNUMA_API int vnuma_detach_memory(const char *name, const char *alias, int wait_seconds,
+                                  const char *ledger, const vnuma_apply_opts *o,
+                                  char **message, vnuma_error **err);
+/* The requested size of a virtio-mem device (a multiple of its block, at
+ * most its size); 0 once the guest has plugged that much. */
+VNUMA_API int vnuma_set_memory(const char *name, const char *alias, uint64_t requested_kib,
+                               int wait_seconds, const vnuma_apply_opts *o, char **message,
+                               vnuma_error **err);
+/* The number of online vCPUs: new ones go to their <cpu><numa> cell, their
+ * threads get their own cgroup and <vcpupin> CPUs; fewer unplug the
+ * hot-plugged ones, highest first. */
+VNUMA_API int vnuma_setvcpus(const char *name, unsigned count, int wait_seconds,
+                             const vnuma_apply_opts *o, char **message, vnuma_error **err);
+
 #ifdef __cplusplus
 }
 #endif

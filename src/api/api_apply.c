@@ -113,11 +113,7 @@ VNUMA_API void vnuma_apply_opts_set_log(vnuma_apply_opts *o, vnuma_log_fn fn, vo
 }
 
 /* The options to use for one call, with a warnings list of its own. */
-typedef struct call {
-    vn_apply_opts o;
-    vn_warnings w;
-    const vnuma_apply_opts *from;
-} call;
+typedef vn_api_call call;
 
 static void call_begin(call *c, const vnuma_apply_opts *o)
 {
@@ -221,4 +217,14 @@ VNUMA_API char *vnuma_status(const char *name, int json, const vnuma_apply_opts 
     if (differs)
         *differs = d;
     return s;
+}
+
+void vn_api_call_begin(vn_api_call *c, const vnuma_apply_opts *o)
+{
+    call_begin(c, o);
+}
+
+void vn_api_call_end(vn_api_call *c)
+{
+    call_end(c);
 }

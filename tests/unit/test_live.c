@@ -45,6 +45,7 @@
 #include "live/live.h"
 #include "os/os_fake.h"
 #include "qmp_peer.h"
+#include "vnuma.h"
 
 #define NAME "g"
 
@@ -940,6 +941,47 @@ static void test_setvcpus(void **unused)
     pthread_join(th, NULL);
 }
 
+/* ---- the public API (include/vnuma.h) ---- */
+
+static void test_public_api(void **unused)
+{
+    (void)unused;
+    char *xml = domain_xml(4, NULL, NULL);
+    make_entry(xml, "launch", NULL);
+    free(xml);
+    vnuma_apply_opts *o = vnuma_apply_opts_new();
+    vnuma_apply_opts_set_state_dir(o, state);
+    vnuma_error *err = NULL;
+    char *msg = (char *)"unset";
+    assert_int_equal(vnuma_setvcpus(NAME, 9, 0, o, &msg, &err), -1);
+    assert_null(msg);
+    assert_int_equal(vnuma_error_code(err), VNUMA_ERR_INVALID);
+    assert_non_null(strstr(vnuma_error_message(err), "9 > 4"));
+    assert_int_equal(vnuma_detach_memory(NAME, "dimm7", 0, NULL, o, NULL, &err), -1);
+    assert_non_null(strstr(vnuma_error_message(err), "no device found with alias dimm7"));
+    peer p;
+    peer_at_entry(&p);
+    peer_add(&p, dimm_add);
+    peer_add(&p, "< {\"return\": {}, \"id\": 1}");
+    peer_add(&p, dimm_device);
+    peer_add(&p, "< {\"return\": {}, \"id\": 1}");
+    peer_add(&p, "> {\"execute\": \"query-memory-devices\"}");
+    peer_add(&p, dimm_listed);
+    peer_start(&p);
+    const char *dev = DIMM("262144", "1");
+    char *alias = NULL;
+    assert_int_equal(vnuma_attach_memory(NAME, dev, strlen(dev), NULL, o, &alias, &msg, &err),
+                     0);
+    finish_peer(&p);
+    assert_string_equal(alias, "dimm0");
+    assert_non_null(strstr(msg, "attached dimm0"));
+    free(alias);
+    free(msg);
+    vnuma_error_free(err);
+    vnuma_apply_opts_free(o);
+    remove_entry();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -955,6 +997,7 @@ int main(void)
         cmocka_unit_test(test_detach_pending),
         cmocka_unit_test(test_set_memory),
         cmocka_unit_test(test_setvcpus),
+        cmocka_unit_test(test_public_api),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
