@@ -71,7 +71,7 @@ int main(int argc, char **argv)
     for (unsigned c = 1; c <= cpus; c *= 2) {
         for (uint64_t m = 1024 * 1024; m <= mem; m *= 2) {
             for (int hp = 0; hp < (page ? 2 : 1); hp++) {
-                vn_advice_request req = {c, m, hp ? page : 0};
+                vn_advice_request req = {c, m, hp ? page : 0, VN_ADVISE_NUMAD, NULL};
                 double best = 1e9;
                 for (int r = 0; r < rounds; r++) {
                     vn_advice a;
