@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cli_common.h"
+#include "cli_apply.h"
 #include "cmd_advise.h"
 #include "cmd_host.h"
 #include "cmd_plan.h"
@@ -60,6 +61,12 @@ static const char usage_main[] =
     "  plan    place each guest NUMA cell of an auto-placed domain on host nodes\n"
     "  advise  print the host nodes for NCPUS:MB in numad's -w format, without numad\n"
     "  partition  convert a domain into a <vnuma> one mirroring the host\n"
+    "  run     run a command under the domain's host policy (cgroup, policy, affinity)\n"
+    "  launch  start QEMU for the domain as libvirt 9.0 does, placement enforced\n"
+    "  stop    end a guest or run process; remove its cgroups and state\n"
+    "  list    show what runs (and clean stale entries)\n"
+    "  numatune  change the nodes of a running restrictive guest (virsh numatune --live)\n"
+    "  status  show where a guest's memory really is, per guest cell\n"
     "\n"
     "With no command, vnuma runs `argv` on a built-in two-cell example against\n"
     "this machine.  `vnuma COMMAND --help` describes a command.\n"
@@ -203,7 +210,7 @@ static int cmd_xml(int argc, char **argv)
         rc = vn_cli_usage_error("xml", "expected one DOMAIN.xml");
         goto out;
     }
-    vn_domain *d = vn_cli_load_domain(argv[i], &e);
+    vn_domain *d = vn_cli_load_domain(argv[i], 0, &e);
     if (d && c.expand && d->vnuma.present) {
         host = vn_cli_load_host(c.host_src, false, &e);
         d = e.code ? (vn_domain_free(d), NULL) : vn_cli_expand_domain(d, host, &c.cfg, &w, &e);
@@ -252,7 +259,7 @@ static int run_domains(int argc, char **argv, const char *cmd, const char *help,
         vn_error de = {0};
         vn_warnings w = {0};
         vn_argv av = {0};
-        vn_domain *d = vn_cli_expand_domain(vn_cli_load_domain(argv[i], &de), host, &c.cfg,
+        vn_domain *d = vn_cli_expand_domain(vn_cli_load_domain(argv[i], VN_PARSE_ABI_UPDATE, &de), host, &c.cfg,
                                             &w, &de);
         int r = d ? vn_qemu_build(d, host, &c.cfg, &w, &av, &de) : -1;
         vn_cli_print_warnings(&w);
@@ -297,7 +304,7 @@ static int run_example(void)
         printf("#   %.*s\n", (int)(nl - p), p);
         p = nl + 1;
     }
-    vn_domain *d = vn_domain_parse(example_domain, strlen(example_domain), &e);
+    vn_domain *d = vn_domain_parse(example_domain, strlen(example_domain), VN_PARSE_ABI_UPDATE, &e);
     int rc = VN_EXIT_OK;
     if (!d || vn_qemu_build(d, host, &cfg, &w, &av, &e) < 0) {
         vn_cli_print_warnings(&w);
@@ -342,6 +349,13 @@ int main(int argc, char **argv)
         return vn_cmd_advise(argc - 1, argv + 1);
     if (!strcmp(cmd, "partition"))
         return vn_cmd_partition(argc - 1, argv + 1);
+    static const struct { const char *name; int (*fn)(int, char **); } apply[] = {
+        {"run", vn_cmd_run}, {"launch", vn_cmd_launch}, {"stop", vn_cmd_stop},
+        {"list", vn_cmd_list}, {"numatune", vn_cmd_numatune}, {"status", vn_cmd_status},
+    };
+    for (size_t k = 0; k < sizeof(apply) / sizeof(apply[0]); k++)
+        if (!strcmp(cmd, apply[k].name))
+            return apply[k].fn(argc - 1, argv + 1);
     fprintf(stderr, "vnuma: unknown command '%s'\n", cmd);
     fputs(usage_main, stderr);
     return VN_EXIT_USAGE;

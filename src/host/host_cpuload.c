@@ -6,61 +6,34 @@
  * the idle growth over the time between the reads, time stamped in
  * hundredths of a second (get_time_stamp).
  *
- * This is the edge: the reads and the sleep go through the OS seam
- * (os/os.h), and the result lands in the Host model (vn_host_cpu's
+ * This is the edge: the reads (os/fileio.h) and the sleep go through the
+ * OS seam (os/os.h), and the result lands in the Host model (vn_host_cpu's
  * idle_ticks, vn_host's sample_cs), so the advisor itself stays pure.
  */
 #include "model/host.h"
 
 #include <ctype.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "os/fileio.h"
 #include "os/os.h"
 
 #define STAT_PATH "/proc/stat"
 #define STAT_MAX ((size_t)64 * 1024 * 1024)   /* bytes of /proc/stat read at most */
 #define NS_PER_CS 10000000ull                /* get_time_stamp's unit: 1/100 s */
 
-/* /proc/stat whole, NUL-terminated. */
+/* /proc/stat whole (os/fileio.h). */
 static int read_stat(const vn_os *os, char **out, vn_error *err)
 {
-    int fd = os->open(os, STAT_PATH, O_RDONLY | O_CLOEXEC, 0);
-    if (fd < 0) {
-        vn_error_set(err, VNUMA_ERR_HOST, "cannot read '%s': %s", STAT_PATH, strerror(errno));
+    vn_file_opts o = {.max_bytes = STAT_MAX, .code = VNUMA_ERR_HOST,
+                      .refuse_code = VNUMA_ERR_HOST, .open_fail = "cannot read '" STAT_PATH "'"};
+    vn_buf b = {0};
+    if (vn_file_read(os, STAT_PATH, &o, &b, err) < 0) {
+        vn_buf_free(&b);
         return -1;
     }
-    size_t cap = 16384, len = 0;
-    char *buf = vn_malloc(cap + 1);
-    bool failed = false;
-    for (;;) {
-        if (len == cap) {
-            if ((failed = cap >= STAT_MAX)) {
-                vn_error_set(err, VNUMA_ERR_HOST, "'%s' is larger than %zu bytes", STAT_PATH,
-                             STAT_MAX);
-                break;
-            }
-            cap *= 2;
-            buf = vn_realloc(buf, cap + 1);
-        }
-        ssize_t r = os->read(os, fd, buf + len, cap - len);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if ((failed = r < 0))
-            vn_error_set(err, VNUMA_ERR_HOST, "cannot read '%s': %s", STAT_PATH, strerror(errno));
-        if (r <= 0)
-            break;
-        len += (size_t)r;
-    }
-    os->close(os, fd);
-    if (failed) {
-        free(buf);
-        return -1;
-    }
-    buf[len] = '\0';
-    *out = buf;
+    *out = b.s ? vn_buf_steal(&b) : vn_strdup("");
     return 0;
 }
 

@@ -25,6 +25,7 @@
 
 #include <poll.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -59,6 +60,8 @@ struct vn_os {
     int (*flock)(const vn_os *os, int fd, int op);
     /* the names in a directory, "." and ".." left out; NULL at the end */
     vn_os_dir *(*opendir)(const vn_os *os, const char *path);
+    /* the same for path relative to dirfd ("." lists dirfd's directory) */
+    vn_os_dir *(*opendirat)(const vn_os *os, int dirfd, const char *path);
     const char *(*readdir)(const vn_os *os, vn_os_dir *d);
     void (*closedir)(const vn_os *os, vn_os_dir *d);
 
@@ -91,9 +94,23 @@ struct vn_os {
     int (*accept)(const vn_os *os, int fd, int flags);
     int (*poll)(const vn_os *os, struct pollfd *fds, nfds_t n, int timeout_ms);
 
+    /* the base page size in bytes (sysconf(_SC_PAGESIZE)) */
+    long (*pagesize)(const vn_os *os);
+
     /* time */
     uint64_t (*monotonic_ns)(const vn_os *os);
     void (*sleep_ns)(const vn_os *os, uint64_t ns);
+
+    /* what starting a process under a placement needs (src/apply) */
+    /* fcntl(2) with an integer argument (F_GETFD, F_SETFD, F_GETFL, ...) */
+    int (*fcntl)(const vn_os *os, int fd, int cmd, long arg);
+    /* close_range(2): every descriptor from first to last */
+    int (*close_range)(const vn_os *os, unsigned first, unsigned last, int flags);
+    /* execvp(3): file looked up in PATH, the current environment */
+    int (*execvp)(const vn_os *os, const char *file, char *const argv[]);
+    int (*sigaction)(const vn_os *os, int sig, const struct sigaction *act,
+                     struct sigaction *old);
+    int (*sigprocmask)(const vn_os *os, int how, const sigset_t *set, sigset_t *old);
 };
 
 /* The operating system the library uses now (the real one by default). */

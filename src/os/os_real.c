@@ -123,6 +123,29 @@ static vn_os_dir *r_opendir(const vn_os *os, const char *path)
     return w;
 }
 
+static vn_os_dir *r_opendirat(const vn_os *os, int dirfd, const char *path)
+{
+    (void)os;
+    int fd = openat(dirfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    DIR *d = fdopendir(fd);
+    if (!d) {
+        int e = errno;
+        close(fd);
+        errno = e;
+        return NULL;
+    }
+    vn_os_dir *w = malloc(sizeof(*w));
+    if (!w) {
+        closedir(d);
+        errno = ENOMEM;
+        return NULL;
+    }
+    w->d = d;
+    return w;
+}
+
 static const char *r_readdir(const vn_os *os, vn_os_dir *w)
 {
     (void)os;
@@ -264,6 +287,12 @@ static int r_poll(const vn_os *os, struct pollfd *fds, nfds_t n, int timeout_ms)
     return poll(fds, n, timeout_ms);
 }
 
+static long r_pagesize(const vn_os *os)
+{
+    (void)os;
+    return sysconf(_SC_PAGESIZE);
+}
+
 static uint64_t r_monotonic_ns(const vn_os *os)
 {
     (void)os;
@@ -279,6 +308,37 @@ static void r_sleep_ns(const vn_os *os, uint64_t ns)
                           .tv_nsec = (long)(ns % 1000000000u)};
     while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
         ;
+}
+
+static int r_fcntl(const vn_os *os, int fd, int cmd, long arg)
+{
+    (void)os;
+    return fcntl(fd, cmd, arg);
+}
+
+static int r_close_range(const vn_os *os, unsigned first, unsigned last, int flags)
+{
+    (void)os;
+    return (int)syscall(SYS_close_range, first, last, flags);
+}
+
+static int r_execvp(const vn_os *os, const char *file, char *const argv[])
+{
+    (void)os;
+    return execvp(file, argv);
+}
+
+static int r_sigaction(const vn_os *os, int sig, const struct sigaction *act,
+                       struct sigaction *old)
+{
+    (void)os;
+    return sigaction(sig, act, old);
+}
+
+static int r_sigprocmask(const vn_os *os, int how, const sigset_t *set, sigset_t *old)
+{
+    (void)os;
+    return sigprocmask(how, set, old);
 }
 
 static const vn_os real_os = {
@@ -298,6 +358,7 @@ static const vn_os real_os = {
     .readlinkat = r_readlinkat,
     .flock = r_flock,
     .opendir = r_opendir,
+    .opendirat = r_opendirat,
     .readdir = r_readdir,
     .closedir = r_closedir,
     .fork = r_fork,
@@ -320,8 +381,14 @@ static const vn_os real_os = {
     .listen = r_listen,
     .accept = r_accept,
     .poll = r_poll,
+    .pagesize = r_pagesize,
     .monotonic_ns = r_monotonic_ns,
     .sleep_ns = r_sleep_ns,
+    .fcntl = r_fcntl,
+    .close_range = r_close_range,
+    .execvp = r_execvp,
+    .sigaction = r_sigaction,
+    .sigprocmask = r_sigprocmask,
 };
 
 static const vn_os *current_os = &real_os;

@@ -138,7 +138,7 @@ expect 2 "" "unexpected argument" -- advise --host $h8 -w 2 extra
 expect 2 "" "--rule takes numad or smallest" -- advise --host $h8 -w 2 --rule best
 expect 2 "" "--sample-ms takes milliseconds" -- advise --host $h8 -w 2 --sample-ms x
 expect 2 "" "--sample-ms takes milliseconds" -- advise --host $h8 -w 2 --sample-ms 60001
-expect 3 "" "error: cannot read ledger" -- advise --host $h8 -w 2 --ledger "$here"
+expect 1 "" "is a directory, not a regular file" -- advise --host $h8 -w 2 --ledger "$here"
 expect 2 "" "advice needs a host" -- advise --host none -w 2
 # bad hosts
 expect 3 "" "error: synthetic host: 'numa:0': the count must be between 1 and 16384" \

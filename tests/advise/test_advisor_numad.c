@@ -22,8 +22,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <cmocka.h>
@@ -32,6 +30,7 @@
 #include "model/host.h"
 #include "model/usage.h"
 #include "os/os.h"
+#include "os/os_fake.h"
 
 static vn_host *synth(const char *spec)
 {
@@ -477,102 +476,59 @@ static void test_against_numad(void **state)
     }
 }
 
-/* ---- vn_host_sample_cpu_load over a fake OS --------------------------- */
+/* ---- vn_host_sample_cpu_load over the fake OS --------------------------- */
 
-typedef struct fake_stat {
-    const char *texts[2];
-    int reads;                  /* opens so far */
-    size_t off;
-    uint64_t now_ns;
-    uint64_t slept_ns;
-} fake_stat;
+static const char stat2[] = "cpu  9 9 9 9 9\ncpu0 1 2 3 300 5 6\ncpu1 9 9 9 150 5\n"
+                            "cpu3 0 0 0 9 0\nintr 5\n";
 
-static fake_stat fs;
-static vn_os fake;
-
-static int f_open(const vn_os *os, const char *path, int flags, mode_t mode)
+/* The second open of /proc/stat finds the second sample (numad reads the
+ * file again after its sleep). */
+static void second_sample(vn_fake *f, vn_fake_op op, const char *path, void *arg)
 {
-    (void)os; (void)flags; (void)mode;
-    if (strcmp(path, "/proc/stat") || fs.reads >= 2) {
-        errno = ENOENT;
-        return -1;
+    int *opens = arg;
+    if ((op == VN_FAKE_OPEN || op == VN_FAKE_OPENAT) && path && !strcmp(path, "/proc/stat") &&
+        ++*opens == 2) {
+        vn_fake_remove(f, "/proc/stat");
+        vn_fake_add_file(f, "/proc/stat", stat2, 0444);
     }
-    fs.off = 0;
-    fs.reads++;
-    return 42;
-}
-
-static ssize_t f_read(const vn_os *os, int fd, void *buf, size_t n)
-{
-    (void)os; (void)fd;
-    const char *t = fs.texts[fs.reads - 1];
-    size_t left = strlen(t) - fs.off, k = left < n ? left : n;
-    if (k > 7)
-        k = 7;                  /* short reads */
-    memcpy(buf, t + fs.off, k);
-    fs.off += k;
-    return (ssize_t)k;
-}
-
-static int f_close(const vn_os *os, int fd)
-{
-    (void)os; (void)fd;
-    return 0;
-}
-
-static uint64_t f_now(const vn_os *os)
-{
-    (void)os;
-    return fs.now_ns;
-}
-
-static void f_sleep(const vn_os *os, uint64_t ns)
-{
-    (void)os;
-    fs.now_ns += ns;
-    fs.slept_ns += ns;
 }
 
 static void test_sample_cpu_load(void **state)
 {
     (void)state;
-    fake = *vn_os_real();
-    fake.name = "fake";
-    fake.open = f_open;
-    fake.read = f_read;
-    fake.close = f_close;
-    fake.monotonic_ns = f_now;
-    fake.sleep_ns = f_sleep;
-    fs = (fake_stat){.texts = {"cpu  9 9 9 9 9\ncpu0 1 2 3 100 5 6\ncpu1 1 2 3 100 5\n"
-                               "cpu3 0 0 0 7 0\nintr 5\n",
-                               "cpu  9 9 9 9 9\ncpu0 1 2 3 300 5 6\ncpu1 9 9 9 150 5\n"
-                               "cpu3 0 0 0 9 0\nintr 5\n"},
-                     .now_ns = 5000000000ull + 3000000};
+    vn_fake *f = vn_fake_new();
+    vn_fake_add_dir(f, "/proc", 0755);
+    vn_fake_add_file(f, "/proc/stat", "cpu  9 9 9 9 9\ncpu0 1 2 3 100 5 6\ncpu1 1 2 3 100 5\n"
+                     "cpu3 0 0 0 7 0\nintr 5\n", 0444);
+    int opens = 0;
+    vn_fake_set_hook(f, second_sample, &opens);
+    const vn_os *os = vn_fake_os(f);
+    uint64_t t0 = os->monotonic_ns(os);
     vn_host *h = synth("numa:2 core:2 mem=1G");
-    const vn_os *prev = vn_os_set(&fake);
+    const vn_os *prev = vn_os_set(os);
     vn_error e = {0};
     assert_int_equal(vn_host_sample_cpu_load(h, 2000, &e), 0);
-    vn_os_set(prev);
-    assert_int_equal(fs.slept_ns, 2000000000ull);
-    assert_int_equal(h->sample_cs, 200);
+    assert_int_equal(opens, 2);
+    assert_true(os->monotonic_ns(os) - t0 >= 2000000000ull);
+    assert_int_equal(h->sample_cs, (os->monotonic_ns(os) / 10000000) - (t0 / 10000000));
     assert_int_equal(h->nodes[0].cpus[0].idle_ticks, 200);
     assert_int_equal(h->nodes[0].cpus[1].idle_ticks, 50);
     assert_int_equal(h->nodes[1].cpus[0].idle_ticks, 0);     /* cpu2: not in /proc/stat */
     assert_int_equal(h->nodes[1].cpus[1].idle_ticks, 2);
-    /* node 0 is idle 250 / 200 x 100 = 125 of 200, node 1 1 of 200: a
-     * 1-CPU request goes to node 0 */
+    /* over 2 s: node 0 idle 250 x 100 / 200 = 125 of 200, node 1 1 of
+     * 200: a 1-CPU request goes to node 0 */
+    h->sample_cs = 200;
     expect_nodes(h, 1, 100, "0");
     /* 0 ms: nothing read */
-    fs.reads = 0;
-    h->sample_cs = 0;
-    prev = vn_os_set(&fake);
     assert_int_equal(vn_host_sample_cpu_load(h, 0, &e), 0);
-    assert_int_equal(fs.reads, 0);
+    assert_int_equal(opens, 2);
     /* /proc/stat missing: an error naming it */
-    fs.reads = 2;
+    vn_fake_remove(f, "/proc/stat");
     assert_int_equal(vn_host_sample_cpu_load(h, 10, &e), -1);
     vn_os_set(prev);
     assert_string_equal(e.msg, "cannot read '/proc/stat': No such file or directory");
+    assert_int_equal(vn_fake_open_fds(f), 0);
+    vn_fake_free(f);
     vn_host_free(h);
 }
 
