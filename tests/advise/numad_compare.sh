@@ -14,6 +14,10 @@
 #                    holds vnuma to them in the normal test suite)
 #   --keep DIR       keep each run's numad debug log (-d) in DIR
 #   --requests 'R..' ask these requests (NCPUS[:MB]) instead of the set
+#   --synthetic 'P N C T MIB;...'  instead of the recorded trees, the
+#                    synthetic hosts "package:P numa:N core:C pu:T mem=MIBM"
+#                    written as sysfs trees (sysfs_tree.sh); numad's wall
+#                    time is printed for each request
 #   HOST...          only these hosts (default: every tree)
 #
 # Needs root, unshare(1) and Debian's numad (apt-get install numad), and
@@ -54,6 +58,7 @@ fixtures=$top/../shared/fixtures
 record=
 keep=
 only_reqs=
+synthetic=
 while [ $# -gt 0 ]; do
     case $1 in
     --vnuma) vnuma=$2; shift 2 ;;
@@ -61,6 +66,7 @@ while [ $# -gt 0 ]; do
     --record) record=$2; shift 2 ;;
     --keep) keep=$2; shift 2 ;;
     --requests) only_reqs=$2; shift 2 ;;
+    --synthetic) synthetic=$2; shift 2 ;;
     -h|--help) sed -n '2,/^set -u/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     -*) echo "numad_compare.sh: unknown option $1" >&2; exit 2 ;;
     *) break ;;
@@ -77,7 +83,7 @@ command -v unshare >/dev/null || { echo "numad_compare.sh: unshare is missing" >
 if [ -z "${NUMAD_COMPARE_NS:-}" ]; then
     NUMAD_COMPARE_NS=1 exec unshare -m --propagation private "$0" --vnuma "$vnuma" \
         --fixtures "$fixtures" ${record:+--record "$record"} ${keep:+--keep "$keep"} \
-        ${only_reqs:+--requests "$only_reqs"} "$@"
+        ${only_reqs:+--requests "$only_reqs"} ${synthetic:+--synthetic "$synthetic"} "$@"
 fi
 
 work=$(mktemp -d /tmp/numad-compare.XXXXXX)
@@ -171,20 +177,24 @@ requests() {      # SYSDIR
 }
 
 # numad's answers for every request at once, between the two snapshots
+# (OUT/stat1 and OUT/stat2 when the tree brings its snapshots.)  Each
+# run's wall time in OUT/ms.I; -d (the log) unless $debug is empty.
 run_numad() {     # OUT REQUESTS...
     out=$1; shift
-    snapshot 1000 >"$out/stat"
+    if [ -f "$out/stat1" ]; then cp "$out/stat1" "$out/stat"; else snapshot 1000 >"$out/stat"; fi
     mount --bind "$out/node" /sys/devices/system/node &&
     mount --bind "$out/cpu" /sys/devices/system/cpu &&
     mount --bind "$out/stat" /proc/stat || return 1
     i=0
     for r in "$@"; do
         i=$((i + 1)); : >"$out/log.$i"
-        ( unshare -m sh -c 'mount --bind "$1" /var/log/numad.log && exec numad -d -w "$2"' \
-            sh "$out/log.$i" "$r" >"$out/ans.$i" 2>"$out/err.$i"; echo $? >"$out/rc.$i" ) &
+        ( t0=$(date +%s%N)
+          unshare -m sh -c 'mount --bind "$1" /var/log/numad.log && exec numad $3 -w "$2"' \
+            sh "$out/log.$i" "$r" "$debug" >"$out/ans.$i" 2>"$out/err.$i"; echo $? >"$out/rc.$i"
+          echo $(( ($(date +%s%N) - t0) / 1000000 )) >"$out/ms.$i" ) &
     done
     sleep 1
-    snapshot 1001000 >"$out/stat"
+    if [ -f "$out/stat2" ]; then cat "$out/stat2" >"$out/stat"; else snapshot 1001000 >"$out/stat"; fi
     wait
     umount /proc/stat; umount /sys/devices/system/cpu; umount /sys/devices/system/node
 }
@@ -241,7 +251,36 @@ pass=0; chosen_pass=0; total=0; suspect=0
     echo "# tests/advise/numad_expected.sh holds vnuma to these answers, except where"
     echo "# tests/advise/numad-differences.txt says why vnuma answers otherwise."
 } >"$record"
+
+# Ask numad and vnuma every request on one prepared tree, and report.
+compare() {       # NAME VNUMA-HOST RUNDIR NODE-IDS REQUESTS...
+    name=$1; vhost=$2; run=$3; ids=$4; shift 4
+    nnodes=$(echo $ids | wc -w)
+    run_numad "$run" "$@"
+    i=0
+    for r in "$@"; do
+        i=$((i + 1)); total=$((total + 1))
+        n=$(numad_answer "$run" "$i")
+        c=$n
+        [ -n "$debug" ] && c=$(numad_chosen "$run/log.$i" $ids)
+        v=$("$vnuma" advise --host "$vhost" -w "$r" 2>/dev/null)
+        note=
+        if [ -n "$debug" ] && [ "$(cat "$run/rc.$i")" -eq 0 ] && ! idle_seen "$run/log.$i" "$nnodes"; then
+            note=" (numad did not see every CPU idle: timing?)"; suspect=$((suspect + 1))
+        fi
+        mark=DIFFERENT
+        [ "$c" = "$v" ] && chosen_pass=$((chosen_pass + 1)) && mark="same as numad's log"
+        [ "$n" = "$v" ] && pass=$((pass + 1)) && mark=same
+        printf '%-30s %-12s numad %-14s log %-14s vnuma %-14s %s (numad %s ms)%s\n' "$name" "$r" \
+            "$n" "$c" "$v" "$mark" "$(cat "$run/ms.$i")" "$note"
+        [ -n "$record" ] && echo "$name $r $n $c" >>"$record"
+        [ -n "$keep" ] && mkdir -p "$keep" && cp "$run/log.$i" "$keep/$name-$r.log"
+    done
+}
+
+debug=-d
 for tar in "$fixtures"/hosts/*.tar.bz2; do
+    [ -n "$synthetic" ] && break
     host=$(basename "$tar" .tar.bz2)
     if [ $# -gt 0 ]; then
         case " $* " in *" $host "*) ;; *) continue ;; esac
@@ -250,33 +289,32 @@ for tar in "$fixtures"/hosts/*.tar.bz2; do
     tar -xjf "$tar" -C "$x/rec" || { echo "$host: cannot extract"; continue; }
     sys=$(find "$x/rec" -maxdepth 4 -type d -path '*/sys/devices/system' | head -n 1)
     [ -n "$sys" ] && [ -d "$sys/node" ] || { echo "$host: no sys/devices/system/node"; continue; }
-    root=${sys%/sys/devices/system}
     cpus=$(online_cpus "$sys" | tr '\n' ' ')
     prepare "$sys" "$x/run"
-    nnodes=$(node_ids "$sys/node" | wc -l)
-    reqs=${only_reqs:-$(requests "$sys" "$x/run")}
-    # shellcheck disable=SC2086
-    run_numad "$x/run" $reqs
-    i=0
-    for r in $reqs; do
-        i=$((i + 1)); total=$((total + 1))
-        n=$(numad_answer "$x/run" "$i")
-        c=$(numad_chosen "$x/run/log.$i" $(node_ids "$sys/node"))
-        v=$("$vnuma" advise --host "sysfs:$root" -w "$r" 2>/dev/null)
-        note=
-        if [ "$(cat "$x/run/rc.$i")" -eq 0 ] && ! idle_seen "$x/run/log.$i" "$nnodes"; then
-            note=" (numad did not see every CPU idle: timing?)"; suspect=$((suspect + 1))
-        fi
-        mark=DIFFERENT
-        [ "$c" = "$v" ] && chosen_pass=$((chosen_pass + 1)) && mark="same as numad's log"
-        [ "$n" = "$v" ] && pass=$((pass + 1)) && mark=same
-        printf '%-30s %-12s numad %-14s log %-14s vnuma %-14s %s%s\n' "$host" "$r" "$n" "$c" "$v" \
-            "$mark" "$note"
-        [ -n "$record" ] && echo "$host $r $n $c" >>"$record"
-        [ -n "$keep" ] && mkdir -p "$keep" && cp "$x/run/log.$i" "$keep/$host-$r.log"
-    done
+    # shellcheck disable=SC2046
+    compare "$host" "sysfs:${sys%/sys/devices/system}" "$x/run" "$(node_ids "$sys/node" | tr '\n' ' ')" \
+        ${only_reqs:-$(requests "$sys" "$x/run")}
     rm -rf "$x"
 done
+
+# Synthetic hosts "P N C T MIB" (sysfs_tree.sh), numad without its log
+# (contiguous ids: what it prints is what it took).
+debug=
+old_ifs=$IFS; IFS=';'
+for spec in $synthetic; do
+    IFS=$old_ifs
+    set -- $spec
+    name="synthetic:$1x$2x$3x$4"
+    x=$work/syn; rm -rf "$x"; mkdir -p "$x"
+    "$here/sysfs_tree.sh" "$x" "$@"
+    nodes=$(( $1 * $2 )); ncpu=$(( nodes * $3 * $4 ))
+    # shellcheck disable=SC2046
+    compare "$name" "synthetic:package:$1 numa:$2 core:$3 pu:$4 mem=$5M" "$x" "$(seq 0 $((nodes - 1)) | tr '\n' ' ')" \
+        ${only_reqs:-1 2:1024 $(( $3 * $4 )):$(( $5 / 2 )) $(( ncpu / 4 )):$(( $5 * 3 )) $(( ncpu / 2 )):$(( nodes * $5 / 2 )) $ncpu:1 $(( ncpu + 1 )):1}
+    rm -rf "$x"
+    IFS=';'
+done
+IFS=$old_ifs
 s=; [ "$suspect" -gt 0 ] && s=" ($suspect with numad not seeing every CPU idle)"
 echo "agreement: vnuma answers as numad prints in $pass of $total requests, as numad's -d log"
 echo "  chooses in $chosen_pass of $total$s"
