@@ -3,8 +3,8 @@
  * advice without numad: the host nodes a guest of NCPUS vCPUs and MB MiB
  * should be placed on, printed in numad's format ("0-1", "2-3,6") on one
  * line of stdout so the callers of numad can read it.  The rules are the
- * advisor's (src/lib/advisor.h); --explain writes the reasoning to stderr,
- * leaving stdout as numad's.
+ * advisor's (src/place/advisor.h), reached through vnuma_advise; --explain
+ * writes the reasoning to stderr, leaving stdout as numad's.
  *
  * Exit codes: 0 advice printed, 1 the request does not fit (stderr says by
  * how much), 2 usage, 3 the host cannot be read.
@@ -16,9 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "place/advisor.h"
+#include "place/advisor.h"   /* vn_advice_request: what the options fill */
 #include "cli_common.h"
-#include "model/host.h"
 #include "base/units.h"
 
 enum { ADV_EXIT_NOFIT = VN_EXIT_INVALID };   /* the request does not fit */
@@ -84,38 +83,44 @@ static bool parse_pagesize(const char *s, uint64_t *kib)
     return true;
 }
 
+/* The advice through the public API (vnuma_advise): the request as the
+ * options parsed it. */
 static int run_advice(const char *src, const vn_advice_request *req, bool explain)
 {
-    vn_error e = {0};
-    vn_host *h = vn_cli_load_host(src, true, &e);
+    vnuma_error *err = NULL;
+    vnuma_host *h = vn_cli_host(src, true, &err);
     if (!h) {
-        vn_cli_report(&e);
+        vn_cli_fail(err);
+        vnuma_error_free(err);
         return VN_EXIT_HOST;
     }
-    if (!h->nnodes) {
+    if (!vnuma_host_node_count(h)) {
         fprintf(stderr, "error: the host has no NUMA nodes\n");
-        vn_host_free(h);
+        vnuma_host_free(h);
         return VN_EXIT_HOST;
     }
-    vn_buf ex = {0};
-    vn_advice a;
-    int r = vn_advise(h, req, &a, explain ? &ex : NULL, &e);
-    if (explain && ex.s)
-        fputs(ex.s, stderr);
-    vn_buf_free(&ex);
-    vn_host_free(h);
-    if (r < 0) {
-        vn_cli_report(&e);
-        return e.code == VNUMA_ERR_HOST ? ADV_EXIT_NOFIT : VN_EXIT_USAGE;
+    vnuma_advice_request *r = vnuma_advice_request_new(req->ncpus, req->mem_kib);
+    vnuma_advice_request_set_hugepages(r, req->pagesize_kib);
+    char *ex = NULL;
+    vnuma_advice *a = vnuma_advise(h, r, explain ? &ex : NULL, &err);
+    if (ex)
+        fputs(ex, stderr);
+    free(ex);
+    vnuma_advice_request_free(r);
+    vnuma_host_free(h);
+    int rc = VN_EXIT_OK;
+    if (!a) {
+        vn_cli_fail(err);
+        rc = vnuma_error_code(err) == VNUMA_ERR_HOST ? ADV_EXIT_NOFIT : VN_EXIT_USAGE;
+    } else {
+        if (explain)
+            fprintf(stderr, "CPUs of the chosen nodes (libvirt's vCPU affinity): %s\n",
+                    vnuma_advice_cpus(a));
+        printf("%s\n", vnuma_advice_nodes(a));
     }
-    VN_AUTOFREE char *nodes = vn_bitmap_format(a.nodes);
-    if (explain) {
-        VN_AUTOFREE char *cpus = vn_bitmap_format(a.cpus);
-        fprintf(stderr, "CPUs of the chosen nodes (libvirt's vCPU affinity): %s\n", cpus);
-    }
-    printf("%s\n", nodes);
-    vn_advice_clear(&a);
-    return VN_EXIT_OK;
+    vnuma_advice_free(a);
+    vnuma_error_free(err);
+    return rc;
 }
 
 int vn_cmd_advise(int argc, char **argv)

@@ -3,7 +3,7 @@
  * reads it, from this machine's sysfs, a recorded sysfs tree or a libvirt
  * capabilities file.  Formats: libvirt's capabilities <topology> (caps),
  * numactl --hardware's text (text, the default), JSON, or an
- * SVG picture (picture/svg.h).
+ * SVG picture (vnuma_host_format).
  *
  * Exit codes as for every vnuma command: 0 ok, 2 usage, 3 the host cannot
  * be read.  Called from vnuma.c with argv[0] = "host".
@@ -16,15 +16,12 @@
 #include <string.h>
 
 #include "cli_common.h"
-#include "model/host.h"
-#include "host/host_format.h"
-#include "picture/svg.h"
 
 enum { OPT_HOST = 256, OPT_FORMAT };
-typedef enum { FMT_TEXT, FMT_CAPS, FMT_JSON, FMT_SVG } host_fmt;
 
 static const char usage_host[] =
     "usage: vnuma host [--host SOURCE] [--format text|caps|json|svg]\n"
+
     "\n"
     "Print the NUMA topology of a host as vnuma sees it: nodes, their CPUs\n"
     "(socket, die, core, SMT siblings, online), memory, page pools and\n"
@@ -54,7 +51,7 @@ int vn_cmd_host(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     const char *src = NULL;
-    host_fmt fmt = FMT_TEXT;
+    vnuma_host_style fmt = VNUMA_HOST_TEXT;
     int o;
     optind = 1;
     while ((o = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
@@ -64,13 +61,13 @@ int vn_cmd_host(int argc, char **argv)
             break;
         case OPT_FORMAT:
             if (!strcmp(optarg, "text"))
-                fmt = FMT_TEXT;
+                fmt = VNUMA_HOST_TEXT;
             else if (!strcmp(optarg, "caps"))
-                fmt = FMT_CAPS;
+                fmt = VNUMA_HOST_CAPS;
             else if (!strcmp(optarg, "json"))
-                fmt = FMT_JSON;
+                fmt = VNUMA_HOST_JSON;
             else if (!strcmp(optarg, "svg"))
-                fmt = FMT_SVG;
+                fmt = VNUMA_HOST_SVG;
             else
                 return vn_cli_usage_error("host", "--format takes text, caps, json or svg");
             break;
@@ -83,17 +80,16 @@ int vn_cmd_host(int argc, char **argv)
     }
     if (optind < argc)
         return vn_cli_usage_error("host", "unexpected argument");
-    vn_error e = {0};
-    vn_host *h = vn_cli_load_host(src, true, &e);
+    vnuma_error *err = NULL;
+    vnuma_host *h = vn_cli_host(src, true, &err);
     if (!h) {
-        vn_cli_report(&e);
+        vn_cli_fail(err);
+        vnuma_error_free(err);
         return VN_EXIT_HOST;
     }
-    char *s = fmt == FMT_CAPS ? vn_host_format_caps(h)
-              : fmt == FMT_SVG ? vn_svg_host(h, NULL)
-              : fmt == FMT_JSON ? vn_host_format_json(h) : vn_host_format_text(h);
+    char *s = vnuma_host_format(h, fmt);
     fputs(s, stdout);
     free(s);
-    vn_host_free(h);
+    vnuma_host_free(h);
     return VN_EXIT_OK;
 }

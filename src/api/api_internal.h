@@ -1,0 +1,33 @@
+/*
+ * api_internal.h - what the files of the public API (api.c, api_plan.c)
+ * share: the opaque handles over the internal models, and the export of
+ * errors and warnings.  For src/api only.
+ */
+#ifndef VN_API_INTERNAL_H
+#define VN_API_INTERNAL_H
+
+#include "model/config.h"
+#include "model/domain.h"
+#include "model/host.h"
+#include "vnuma.h"
+
+struct vnuma_error {
+    vn_error e;                 /* code, class, errno, message as the library set them */
+};
+struct vnuma_domain {
+    vn_domain *d;
+};
+struct vnuma_host {
+    vn_host *h;
+};
+struct vnuma_config {
+    vn_config c;
+};
+
+/* *out = a copy of e (when out is non-NULL and e is set). */
+void api_export_error(const vn_error *e, vnuma_error **out);
+/* *out = w's warnings as a NULL-terminated array, NULL when none (when out
+ * is non-NULL); w is cleared either way. */
+void api_export_warnings(vn_warnings *w, char ***out);
+
+#endif
