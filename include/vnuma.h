@@ -229,6 +229,12 @@ VNUMA_API vnuma_host *vnuma_host_load(const char *source, vnuma_error **err);
 VNUMA_API int vnuma_host_source_is_none(const char *source);
 VNUMA_API void vnuma_host_free(vnuma_host *host);
 VNUMA_API size_t vnuma_host_node_count(const vnuma_host *host);
+/* Which host this is, as a placement ledger records it: 16 hex digits
+ * hashing the node ids, each node's CPU ids and MemTotal (whole GiB,
+ * rounded up) and the huge page sizes - the same across reboots and
+ * sources of one machine, another for another topology (caller frees). */
+VNUMA_API char *vnuma_host_fingerprint(const vnuma_host *host);
+
 /* `vnuma host`: the host's topology as text like `numactl --hardware`, as
  * libvirt's capabilities <topology> (with the page sizes), as JSON, or as
  * an SVG 1.1 picture in the manner of lstopo (caller frees). */
@@ -289,10 +295,18 @@ VNUMA_API void vnuma_plan_options_set_dedicated(vnuma_plan_options *opts, int de
 /* The hugetlbfs mounts and the rest (copied; NULL: the defaults): the
  * default huge page size, and the configuration the result is checked with. */
 VNUMA_API void vnuma_plan_options_set_config(vnuma_plan_options *opts, const vnuma_config *cfg);
-/* The placement ledger (copied; NULL: none): each node offers its free
- * memory (and free huge pages) minus what the ledger records there, and
- * the placement is recorded. */
+/* The placement ledger (copied; NULL: none).  Without one, each node
+ * offers its live free memory (and free huge pages); with one, its total
+ * memory minus the reserve minus what the ledger records there (and its
+ * pools' total pages minus the ledger's), and the placement is recorded. */
 VNUMA_API void vnuma_plan_options_set_ledger(vnuma_plan_options *opts, const char *path);
+/* With a ledger: read it (without its lock, making nothing on disk), place,
+ * and record nothing. */
+VNUMA_API void vnuma_plan_options_set_dry_run(vnuma_plan_options *opts, int dry_run);
+/* With a ledger: memory kept for the host on each node (KiB; default 0),
+ * like Nova's reserved_host_memory_mb.  A plan with a reserve and no
+ * ledger is refused. */
+VNUMA_API void vnuma_plan_options_set_reserve_memory(vnuma_plan_options *opts, uint64_t kib);
 /* The output the caller means to take (VNUMA_PLAN_XML by default): with
  * VNUMA_PLAN_JSON a <vnuma> domain, which has no JSON plan, is refused
  * before anything is done. */
@@ -304,11 +318,12 @@ typedef struct vnuma_plan vnuma_plan;
  * automatic placement (<cpu><numa> cells with <numatune><memory
  * placement='auto'/> or <vcpu placement='auto'>), on host nodes.  With a
  * ledger, one transaction: lock the ledger, read it, refuse another host's
- * ledger (one recording nodes or CPUs the host lacks), refuse a guest name
- * already there, subtract what it holds, fit, write the placement into
- * dom, check the result as vnuma_domain_validate would on host, record the
- * guest, unlock; any failure leaves the ledger as it was.  A <vnuma>
- * domain is expanded on host instead of fitted (no ledger, no JSON).
+ * ledger (its fingerprint; a ledger without one is adopted), refuse a
+ * guest name already there, subtract what it holds, fit, write the
+ * placement into dom, check the result as vnuma_domain_validate would on
+ * host, record the guest (unless dry run), unlock; any failure leaves the
+ * ledger as it was.  A <vnuma> domain is expanded on host instead of
+ * fitted (no ledger, no JSON).
  *
  * dom is changed in place: on success it is the resolved domain (what
  * vnuma_plan_xml formats); on failure it is a valid domain, possibly with

@@ -395,6 +395,11 @@ VNUMA_API size_t vnuma_host_node_count(const vnuma_host *host)
     return host ? host->h->nnodes : 0;
 }
 
+VNUMA_API char *vnuma_host_fingerprint(const vnuma_host *host)
+{
+    return vn_host_fingerprint(host->h);
+}
+
 VNUMA_API char *vnuma_host_format(const vnuma_host *host, vnuma_host_style style)
 {
     switch (style) {

@@ -177,6 +177,16 @@ VNUMA_API void vnuma_plan_options_set_ledger(vnuma_plan_options *opts, const cha
     opts->o.ledger = path ? vn_strdup(path) : NULL;
 }
 
+VNUMA_API void vnuma_plan_options_set_dry_run(vnuma_plan_options *opts, int dry_run)
+{
+    opts->o.dry_run = dry_run != 0;
+}
+
+VNUMA_API void vnuma_plan_options_set_reserve_memory(vnuma_plan_options *opts, uint64_t kib)
+{
+    opts->o.reserve_kib = kib;
+}
+
 VNUMA_API void vnuma_plan_options_set_output(vnuma_plan_options *opts, vnuma_plan_output output)
 {
     opts->o.format = (vn_plan_format)output;

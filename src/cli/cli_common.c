@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/units.h"
+
 int vn_cli_usage_error(const char *cmd, const char *msg)
 {
     fprintf(stderr, "vnuma%s%s: %s\nTry 'vnuma%s%s --help'.\n", cmd ? " " : "",
@@ -62,6 +64,18 @@ vnuma_host *vn_cli_host(const char *src, bool required, vnuma_error **err)
 bool vn_cli_parse_domain_id(const char *s, int *id)
 {
     return vn_parse_int(s, id) && *id >= -1;
+}
+
+bool vn_cli_parse_size(const char *s, uint64_t *kib)
+{
+    size_t n = strspn(s, "0123456789");
+    VN_AUTOFREE char *digits = vn_strndup(s, n);
+    vn_error e = {0};
+    if (!n)
+        return false;
+    if (!s[n])   /* a plain number: only 0 has no unit to miss */
+        return !strcmp(digits, "0") ? (*kib = 0, true) : false;
+    return vn_parse_memory("--reserve-memory", digits, s + n, kib, &e) == 0;
 }
 
 int vn_cli_exit_for(const vn_error *e)

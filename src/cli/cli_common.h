@@ -4,7 +4,7 @@
  * lines, and the option values every command spells the same way.
  *
  * The commands over the public API (vnuma.c, cmd_plan.c, cmd_advise.c,
- * cmd_host.c, cmd_partition.c) print vnuma_error and
+ * cmd_host.c, cmd_partition.c, cmd_ledger.c) print vnuma_error and
  * warning arrays; the commands over the internals (the apply commands)
  * print vn_error and vn_warnings.  Both end at the same lines.
  */
@@ -12,6 +12,7 @@
 #define VN_CLI_COMMON_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "vnuma.h"
 #include "base/util.h"
@@ -44,6 +45,9 @@ vnuma_host *vn_cli_host(const char *src, bool required, vnuma_error **err);
 
 /* --domain-id N: an integer >= -1. */
 bool vn_cli_parse_domain_id(const char *s, int *id);
+/* --reserve-memory SIZE: a number with a unit as libvirt spells them (512M,
+ * 2G, 1536MiB), or 0; into KiB. */
+bool vn_cli_parse_size(const char *s, uint64_t *kib);
 
 /* ---- over the internals (the apply commands) --------------------------- */
 

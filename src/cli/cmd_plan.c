@@ -19,11 +19,12 @@
 #include "cli_common.h"
 
 enum { OPT_HOST = 256, OPT_LEDGER, OPT_RELEASE, OPT_STRATEGY, OPT_FORMAT, OPT_DEDICATED,
-       OPT_THREADS, OPT_HUGETLBFS };
+       OPT_THREADS, OPT_HUGETLBFS, OPT_DRY_RUN, OPT_RESERVE };
 
 static const char usage_plan[] =
-    "usage: vnuma plan [--host SOURCE] [--ledger FILE] [--strategy pack|spread]\n"
-    "                  [--dedicated] [--thread-policy prefer|isolate|require]\n"
+    "usage: vnuma plan [--host SOURCE] [--ledger FILE [--reserve-memory SIZE] [--dry-run]]\n"
+    "                  [--strategy pack|spread] [--dedicated]\n"
+    "                  [--thread-policy prefer|isolate|require]\n"
     "                  [--hugetlbfs PATH=SIZE] [--format xml|json|svg] DOMAIN.xml\n"
     "       vnuma plan --ledger FILE --release NAME\n"
     "\n"
@@ -34,8 +35,11 @@ static const char usage_plan[] =
     "and with dedicated CPUs a <vcpupin> per vCPU and an <emulatorpin>.\n"
     "\n"
     "Each cell's memory must fit a node's free memory (huge-page-backed cells:\n"
-    "the node's free pages of that size); cells go to distinct nodes, except\n"
-    "that a cell larger than any node spans the fewest nodes close together.\n"
+    "the node's free pages of that size); with --ledger, what a node offers is\n"
+    "its total memory (pages) less --reserve-memory and less what the ledger\n"
+    "records there, since the free memory already counts running guests.\n"
+    "Cells go to distinct nodes, except that a cell larger than any node\n"
+    "spans the fewest nodes close together.\n"
     "The smallest sum of host distances between the cells' nodes wins, then\n"
     "the strategy, then the lowest node ids.\n"
     "\n"
@@ -50,6 +54,13 @@ static const char usage_plan[] =
     "  --ledger FILE           subtract what the guests recorded in FILE took,\n"
     "                          and record this one (by domain name; a name\n"
     "                          already there is refused).  Locked and atomic.\n"
+    "                          FILE records its host's fingerprint: another\n"
+    "                          host's ledger is refused\n"
+    "  --reserve-memory SIZE   with --ledger: memory kept for the host on each\n"
+    "                          node (512M, 2G; default 0), like Nova's\n"
+    "                          reserved_host_memory_mb\n"
+    "  --dry-run               with --ledger: show the placement, record nothing\n"
+    "                          (the ledger is read, nothing is written or made)\n"
     "  --release NAME          remove NAME from the ledger (give its share back)\n"
     "  --strategy pack|spread  prefer the fullest nodes that fit (default) or\n"
     "                          the emptiest (by free memory)\n"
@@ -72,6 +83,7 @@ static const char usage_plan[] =
 typedef struct plan_cli {
     const char *host_src, *ledger, *release;
     vnuma_plan_output format;
+    bool reserve;                 /* --reserve-memory given */
     vnuma_plan_options *opts;
     vnuma_config *cfg;
 } plan_cli;
@@ -87,10 +99,13 @@ static int parse_plan_opts(int argc, char **argv, plan_cli *o)
         {"dedicated", no_argument, NULL, OPT_DEDICATED},
         {"thread-policy", required_argument, NULL, OPT_THREADS},
         {"hugetlbfs", required_argument, NULL, OPT_HUGETLBFS},
+        {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+        {"reserve-memory", required_argument, NULL, OPT_RESERVE},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     int c, v;
+    uint64_t kib;
     optind = 1;
     while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
         vnuma_error *err = NULL;
@@ -99,6 +114,7 @@ static int parse_plan_opts(int argc, char **argv, plan_cli *o)
         case OPT_LEDGER: o->ledger = optarg; break;
         case OPT_RELEASE: o->release = optarg; break;
         case OPT_DEDICATED: vnuma_plan_options_set_dedicated(o->opts, 1); break;
+        case OPT_DRY_RUN: vnuma_plan_options_set_dry_run(o->opts, 1); break;
         case OPT_STRATEGY:
             if ((v = vnuma_strategy_from_string(optarg)) < 0)
                 return vn_cli_usage_error("plan", "--strategy takes pack or spread"), -1;
@@ -126,6 +142,13 @@ static int parse_plan_opts(int argc, char **argv, plan_cli *o)
                 vnuma_error_free(err);
                 return -1;
             }
+            break;
+        case OPT_RESERVE:
+            if (!vn_cli_parse_size(optarg, &kib))
+                return vn_cli_usage_error("plan", "--reserve-memory takes a size with its "
+                                          "unit (512M, 2G)"), -1;
+            vnuma_plan_options_set_reserve_memory(o->opts, kib);
+            o->reserve = true;
             break;
         case 'h':
             fputs(usage_plan, stdout);
@@ -195,6 +218,9 @@ int vn_cmd_plan(int argc, char **argv)
         rc = do_release(&o);
     else if (argc - i != 1)
         rc = vn_cli_usage_error("plan", "expected one DOMAIN.xml");
+    else if (o.reserve && !o.ledger)
+        rc = vn_cli_usage_error("plan", "--reserve-memory needs --ledger FILE (without a "
+                                "ledger, the host's free memory counts)");
     else
         rc = do_plan(&o, argv[i]);
     vnuma_plan_options_free(o.opts);

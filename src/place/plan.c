@@ -63,9 +63,17 @@ static int self_check(const char *xml, const vn_host *host, const vn_config *cfg
 int vn_ledger_check_host(const vn_ledger *l, const char *label, const vn_host *host,
                          vn_error *e)
 {
+    VN_AUTOFREE char *fp = vn_host_fingerprint(host);
     const char *src = host->source ? host->source : "";
-    /* a ledger of another host (or of this one before it changed) would
-     * have its records silently ignored */
+    if (l->host && strcmp(l->host, fp)) {
+        vn_error_set(e, VNUMA_ERR_INVALID, "ledger %s belongs to another host: it records host "
+                     "%s, and host %s is %s (a host whose nodes, CPUs, memory or page sizes "
+                     "changed is another host: remove the ledger's 'host' line to adopt it)",
+                     label, l->host, src, fp);
+        return -1;
+    }
+    /* a ledger written before fingerprints, of another host (or of this one
+     * before it changed), would have its records silently ignored */
     VN_AUTOCLEAR(vn_usage) total = {0};
     if (!vn_ledger_total(l, &total)) {
         vn_error_set(e, VNUMA_ERR_INVALID, "corrupt ledger %s: totals overflow", label);
@@ -99,8 +107,8 @@ static void plan_run_clear(plan_run *r)
 }
 VN_DEFINE_AUTOCLEAR(plan_run, plan_run_clear)
 
-/* Steps 1-3 and the sum of step 4: read the ledger under the lock, refuse
- * another host's and a known name. */
+/* Steps 1-3 and the sum of step 4: read the ledger (under the lock, or
+ * without it for a dry run), refuse another host's and a known name. */
 static int ledger_prepare(const vn_plan_opts *o, const vn_domain *dom, const vn_host *host,
                           plan_run *r, vn_error *e)
 {
@@ -109,10 +117,16 @@ static int ledger_prepare(const vn_plan_opts *o, const vn_domain *dom, const vn_
                      "characters or spaces at its ends) to be recorded in the ledger");
         return -1;
     }
-    if (vn_ledger_open(&r->lf, o->ledger, 0, e) < 0 || vn_ledger_load(&r->lf, &r->ledger, e) < 0)
+    if (o->dry_run ? vn_ledger_read(o->ledger, &r->ledger, e) < 0
+                   : vn_ledger_open(&r->lf, o->ledger, 0, e) < 0 ||
+                         vn_ledger_load(&r->lf, &r->ledger, e) < 0)
         return -1;
     if (vn_ledger_check_host(&r->ledger, o->ledger, host, e) < 0)
         return -1;
+    if (!r->ledger.host) {   /* adopted: this host's, recorded with the placement */
+        VN_AUTOFREE char *fp = vn_host_fingerprint(host);
+        vn_ledger_set_host(&r->ledger, fp);
+    }
     if (vn_ledger_find(&r->ledger, dom->name)) {
         vn_error_set(e, VNUMA_ERR_INVALID, "guest '%s' is already placed in ledger %s; "
                      "release it first (--release)", dom->name, o->ledger);
@@ -162,12 +176,19 @@ static int plan_fit(vn_domain *dom, const vn_host *host, const vn_plan_opts *o, 
                      "placement='auto'/> or <vcpu placement='auto'>", dom->name ? dom->name : "");
         return -1;
     }
+    if (o->reserve_kib && !o->ledger) {
+        vn_error_set(e, VNUMA_ERR_INVALID, "a memory reserve needs a ledger: without one the "
+                     "host's free memory counts");
+        return -1;
+    }
     bool dedicated = o->dedicated || dom->nvcpupins > 0;
     if (vn_fit_request_from_domain(dom, &o->cfg, dedicated, &r.req, e) < 0 ||
         (o->ledger && ledger_prepare(o, dom, host, &r, e) < 0))
         return -1;
     r.req.strategy = o->strategy;
     r.req.policy = o->policy;
+    r.req.capacity_from_total = o->ledger != NULL;
+    r.req.reserve_kib = o->reserve_kib;
     if (vn_fit(host, &r.used, &r.req, &r.res, e) < 0)
         return -1;
     vn_fit_apply_domain(dom, host, &r.used, &r.req, &r.res, dedicated);
@@ -176,7 +197,7 @@ static int plan_fit(vn_domain *dom, const vn_host *host, const vn_plan_opts *o, 
         return -1;
     out->json = vn_plan_json_format(dom, o, &r.req, &r.res, dedicated);
     out->ov = vn_plan_overlay(dom, &r.req, &r.res);
-    if (o->ledger) {
+    if (o->ledger && !o->dry_run) {
         vn_ledger_add(&r.ledger, dom->name, &r.res.taken);
         if (vn_ledger_save(&r.lf, &r.ledger, e) < 0)
             return -1;

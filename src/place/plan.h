@@ -11,17 +11,23 @@
  * <numatune><memory placement='auto'/> or <vcpu placement='auto'>.  The
  * steps, with a ledger (place/ledger.h) one transaction:
  *
- *   1. lock the ledger (FILE.lock) and read it;
- *   2. refuse a ledger of another host (records of nodes or CPUs the host
- *      lacks);
+ *   1. lock the ledger (FILE.lock) and read it; with dry_run, read it
+ *      without the lock (a writer replaces it by a rename: the read sees
+ *      one version) and make nothing on disk;
+ *   2. refuse a ledger of another host (its fingerprint, or records of
+ *      nodes or CPUs the host lacks); a ledger without a fingerprint is
+ *      adopted: this host's is recorded with the placement;
  *   3. refuse a name already there (release it first);
- *   4. subtract what the ledger holds from the free memory (and free huge
- *      pages) of each node;
+ *   4. subtract: with a ledger, each node offers its total memory minus
+ *      reserve_kib minus what the ledger holds there (and its pools' total
+ *      pages minus the ledger's: the ledger holds every guest, so the live
+ *      free memory, which counts the running ones already, would count
+ *      them twice); without a ledger, the live free memory;
  *   5. fit (place/fit.h) and write the placement into the domain;
  *   6. self-check: the resolved domain, parsed again, must pass what
  *      `vnuma check` applies (start rules and the QEMU command line) on
  *      the same host and configuration;
- *   7. record it and unlock.
+ *   7. record it (unless dry_run: nothing is written) and unlock.
  * Any failure leaves the ledger as it was.
  *
  * A <vnuma> domain needs no fitting: its element says where each cell
@@ -50,6 +56,8 @@ typedef struct vn_plan_opts {
     bool dedicated;               /* also implied by <vcpupin> in the domain */
     vn_config cfg;                /* hugetlbfs mounts (the default page size), for the check too */
     char *ledger;                 /* the ledger file; NULL: none */
+    bool dry_run;                 /* with a ledger: read it, record nothing */
+    uint64_t reserve_kib;         /* with a ledger: memory kept for the host on each node */
     vn_plan_format format;        /* the output wanted: JSON refuses <vnuma> domains up front */
 } vn_plan_opts;
 
@@ -86,7 +94,8 @@ void vn_plan_clear(vn_plan *p);
 int vn_plan_release(const char *ledger, const char *name, vn_error *e);
 
 /* Whether ledger l (read from `label`) may be used on host: refused when
- * it records nodes or CPUs the host lacks (another host's ledger). */
+ * its fingerprint is another host's, or when it records nodes or CPUs the
+ * host lacks (a ledger older than fingerprints, of another host). */
 int vn_ledger_check_host(const vn_ledger *l, const char *label, const vn_host *host,
                          vn_error *e);
 
