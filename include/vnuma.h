@@ -358,6 +358,27 @@ VNUMA_API void vnuma_plan_free(vnuma_plan *plan);
  * ledger back.  0 or -1. */
 VNUMA_API int vnuma_ledger_release(const char *path, const char *name, vnuma_error **err);
 
+/* A ledger as it is now, read without its lock (a writer replaces it by a
+ * rename, so the read sees one version) and without making anything; a
+ * missing file is an empty ledger.  NULL on error (VNUMA_ERR_INVALID for a
+ * corrupt or refused file, VNUMA_ERR_SYSTEM for one that cannot be read). */
+typedef struct vnuma_ledger vnuma_ledger;
+VNUMA_API vnuma_ledger *vnuma_ledger_read(const char *path, vnuma_error **err);
+VNUMA_API void vnuma_ledger_free(vnuma_ledger *ledger);
+VNUMA_API size_t vnuma_ledger_guest_count(const vnuma_ledger *ledger);
+VNUMA_API const char *vnuma_ledger_guest_name(const vnuma_ledger *ledger, size_t i);
+/* The fingerprint of the host it belongs to; NULL when none is recorded. */
+VNUMA_API const char *vnuma_ledger_host(const vnuma_ledger *ledger);
+/* `vnuma ledger FILE`: per guest its nodes, memory (huge pages counted in
+ * it and listed by size), CPUs, and the totals (caller frees). */
+typedef enum { VNUMA_LEDGER_TEXT, VNUMA_LEDGER_JSON } vnuma_ledger_style;
+VNUMA_API char *vnuma_ledger_format(const vnuma_ledger *ledger, vnuma_ledger_style style);
+/* `vnuma host --ledger FILE --format svg`: the host picture with every
+ * guest the ledger records drawn on it (its memory on its nodes, its
+ * CPUs).  NULL (VNUMA_ERR_INVALID) for another host's ledger. */
+VNUMA_API char *vnuma_ledger_svg(const vnuma_ledger *ledger, const vnuma_host *host,
+                                 vnuma_error **err);
+
 #ifdef __cplusplus
 }
 #endif

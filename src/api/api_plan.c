@@ -1,13 +1,14 @@
 /*
  * api_plan.c - the public API (include/vnuma.h) of placement: numad-style
- * advice, plans with their ledger transaction and outputs, a recorded
- * guest released.  Thin: the workflow is place/plan.c's.
+ * advice, plans with their ledger transaction and outputs, ledgers read,
+ * listed, drawn and released.  Thin: the workflow is place/plan.c's.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "api_internal.h"
 #include "base/enums.h"
+#include "picture/svg.h"
 #include "place/advisor.h"
 #include "place/plan.h"
 
@@ -30,6 +31,10 @@ struct vnuma_plan_options {
 };
 struct vnuma_plan {
     vn_plan p;
+};
+struct vnuma_ledger {
+    vn_ledger l;
+    char *path;
 };
 
 static void api_error(vnuma_error **out, int code, const char *msg)
@@ -255,4 +260,69 @@ VNUMA_API int vnuma_ledger_release(const char *path, const char *name, vnuma_err
                           : (vn_error_set(&e, VNUMA_ERR_INVALID, "no ledger or no name"), -1);
     api_export_error(&e, err);
     return rc < 0 ? -1 : 0;
+}
+
+VNUMA_API vnuma_ledger *vnuma_ledger_read(const char *path, vnuma_error **err)
+{
+    vn_error e = {0};
+    vn_ledger l = {0};
+    if (!path || vn_ledger_read(path, &l, &e) < 0) {
+        if (!path)
+            vn_error_set(&e, VNUMA_ERR_INVALID, "no ledger");
+        api_export_error(&e, err);
+        return NULL;
+    }
+    vnuma_ledger *out = vn_calloc(1, sizeof(*out));
+    out->l = l;
+    out->path = vn_strdup(path);
+    return out;
+}
+
+VNUMA_API void vnuma_ledger_free(vnuma_ledger *ledger)
+{
+    if (!ledger)
+        return;
+    vn_ledger_clear(&ledger->l);
+    free(ledger->path);
+    free(ledger);
+}
+
+VNUMA_API size_t vnuma_ledger_guest_count(const vnuma_ledger *ledger)
+{
+    return ledger->l.n;
+}
+
+VNUMA_API const char *vnuma_ledger_guest_name(const vnuma_ledger *ledger, size_t i)
+{
+    return i < ledger->l.n ? ledger->l.entries[i].name : NULL;
+}
+
+VNUMA_API const char *vnuma_ledger_host(const vnuma_ledger *ledger)
+{
+    return ledger->l.host;
+}
+
+VNUMA_API char *vnuma_ledger_format(const vnuma_ledger *ledger, vnuma_ledger_style style)
+{
+    return style == VNUMA_LEDGER_JSON ? vn_ledger_list_json(&ledger->l, ledger->path)
+                                      : vn_ledger_list_text(&ledger->l, ledger->path);
+}
+
+VNUMA_API char *vnuma_ledger_svg(const vnuma_ledger *ledger, const vnuma_host *host,
+                                 vnuma_error **err)
+{
+    vn_error e = {0};
+    if (!host) {
+        api_error(err, VNUMA_ERR_HOST, "no host");
+        return NULL;
+    }
+    if (vn_ledger_check_host(&ledger->l, ledger->path, host->h, &e) < 0) {
+        api_export_error(&e, err);
+        return NULL;
+    }
+    VN_AUTOFREE char *title = vn_asprintf("Ledger %s", ledger->path);
+    vn_svg_overlay *ov = vn_ledger_overlay(&ledger->l, title);
+    char *svg = vn_svg_host(host->h, ov);
+    vn_svg_overlay_free(ov);
+    return svg;
 }

@@ -16,6 +16,7 @@
 #include "cli_common.h"
 #include "cmd_advise.h"
 #include "cmd_host.h"
+#include "cmd_ledger.h"
 #include "cmd_plan.h"
 #include "cmd_partition.h"
 
@@ -57,6 +58,7 @@ static const char usage_main[] =
     "  plan    place each guest NUMA cell of an auto-placed domain on host nodes\n"
     "  advise  print the host nodes for NCPUS:MB in numad's -w format, without numad\n"
     "  partition  convert a domain into a <vnuma> one mirroring the host\n"
+    "  ledger  list what a placement ledger holds (the guests `plan` recorded)\n"
     "\n"
     "With no command, vnuma runs `argv` on a built-in two-cell example against\n"
     "this machine.  `vnuma COMMAND --help` describes a command.\n"
@@ -344,6 +346,8 @@ int main(int argc, char **argv)
         return vn_cmd_advise(argc - 1, argv + 1);
     if (!strcmp(cmd, "partition"))
         return vn_cmd_partition(argc - 1, argv + 1);
+    if (!strcmp(cmd, "ledger"))
+        return vn_cmd_ledger(argc - 1, argv + 1);
     fprintf(stderr, "vnuma: unknown command '%s'\n", cmd);
     fputs(usage_main, stderr);
     return VN_EXIT_USAGE;

@@ -1,7 +1,7 @@
 /*
  * plan.h - the `vnuma plan` workflow as one library call (plan.c), its
- * outputs (plan_json.c: the JSON plan; plan_svg.c: the overlay of the
- * picture).  The public API
+ * outputs (plan_json.c: the JSON plan; plan_svg.c: the overlays of the
+ * pictures) and the ledger listed (ledger_list.c).  The public API
  * (vnuma_plan_domain, include/vnuma.h) and the command are thin layers
  * over it.
  *
@@ -109,5 +109,13 @@ char *vn_plan_json_format(const vn_domain *dom, const vn_plan_opts *o, const vn_
  * pins from the domain's <vcpupin>s. */
 vn_svg_overlay *vn_plan_overlay(const vn_domain *dom, const vn_fit_request *req,
                                 const vn_fit_result *res);
+/* The overlay of a ledger: one cell per recorded guest (labelled with its
+ * name), its memory (pages counted in KiB) on its nodes, its CPUs. */
+vn_svg_overlay *vn_ledger_overlay(const vn_ledger *l, const char *title);
+
+/* ledger_list.c: `vnuma ledger FILE`: per guest its nodes, memory, pages
+ * and CPUs, and the totals; for people (text) or scripts (JSON). */
+char *vn_ledger_list_text(const vn_ledger *l, const char *label);
+char *vn_ledger_list_json(const vn_ledger *l, const char *label);
 
 #endif

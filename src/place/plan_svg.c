@@ -1,6 +1,7 @@
 /*
- * plan_svg.c - what the picture of `vnuma plan --format svg` draws on the
- * host (plan.h): a planned guest, as an overlay of picture/svg.h.  Pure:
+ * plan_svg.c - what the pictures draw on a host (plan.h): a planned guest
+ * (`vnuma plan --format svg`) and every guest a ledger records (`vnuma
+ * host --ledger FILE --format svg`), as overlays of picture/svg.h.  Pure:
  * models in, an overlay out; svg.h draws it.
  */
 #include "place/plan.h"
@@ -49,6 +50,26 @@ vn_svg_overlay *vn_plan_overlay(const vn_domain *dom, const vn_fit_request *req,
         VN_AUTOFREE char *label = vn_asprintf("v%u", p->id);
         vn_bitmap_foreach(p->cpuset, cpu)
             vn_svg_cell_pin(&ov->cells[cell >= 0 ? (size_t)cell : 0], (unsigned)cpu, label);
+    }
+    return ov;
+}
+
+vn_svg_overlay *vn_ledger_overlay(const vn_ledger *l, const char *title)
+{
+    vn_svg_overlay *ov = vn_svg_overlay_new(title);
+    for (size_t i = 0; i < l->n; i++) {
+        const vn_ledger_entry *g = &l->entries[i];
+        vn_svg_cell *c = vn_svg_overlay_add_cell(ov, g->name, (unsigned)i);
+        for (size_t k = 0; k < g->use.ntakes; k++) {
+            const vn_take *t = &g->use.takes[k];
+            uint64_t kib = t->amount;
+            if (t->page_kib && !vn_mul_u64(kib, t->page_kib, &kib))
+                kib = UINT64_MAX;
+            vn_svg_cell_add_mem(c, t->node, kib);
+        }
+        if (g->use.cpus)
+            vn_bitmap_foreach(g->use.cpus, cpu)
+                vn_svg_cell_pin(c, (unsigned)cpu, NULL);
     }
     return ov;
 }

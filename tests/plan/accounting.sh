@@ -101,6 +101,8 @@ other='synthetic:numa:2 core:4 mem=32G'
     fail "another host's ledger: $(cat "$tmp/err")"
 grep -q "is ${fp#host } (" "$tmp/err" && fail "the other host has the same fingerprint"
 cmp -s "$tmp/L" "$tmp/L.ab" || fail "a refused plan changed the ledger"
+"$vnuma" host --host "$other" --ledger "$tmp/L" --format svg >/dev/null 2>&1
+[ $? -eq 1 ] || fail "host --ledger of another host: exit not 1"
 # the same machine from its capabilities XML: the same host
 "$vnuma" host --host "$plain" --format caps >"$tmp/caps.xml" || fail "caps"
 cp "$tmp/L.ab" "$tmp/L"
