@@ -42,6 +42,8 @@
  *     }
  *     vnuma_strv_free(args); vnuma_strv_free(warnings);
  *     vnuma_domain_free(dom); vnuma_host_free(host); vnuma_error_free(err);
+ *
+ * and `vnuma plan --ledger FILE`: tests/api/plan_example.c.
  */
 #ifndef VNUMA_H
 #define VNUMA_H
