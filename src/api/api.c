@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api_internal.h"
+#include "api/api_internal.h"
 #include "base/enums.h"
 #include "host/host_format.h"
 #include "os/fileio.h"
@@ -37,7 +37,7 @@ _Static_assert(VNUMA_MODE_HOST == (int)VN_VNUMA_MODE_HOST &&
 
 /* ---- errors and warnings ---------------------------------------------- */
 
-void api_export_error(const vn_error *e, vnuma_error **out)
+void vn_api_export_error(const vn_error *e, vnuma_error **out)
 {
     if (!out || !e->code)
         return;
@@ -46,7 +46,7 @@ void api_export_error(const vn_error *e, vnuma_error **out)
     (*out)->e = *e;
 }
 
-void api_export_warnings(vn_warnings *w, char ***out)
+void vn_api_export_warnings(vn_warnings *w, char ***out)
 {
     if (out) {
         *out = NULL;
@@ -65,7 +65,7 @@ static void api_error(vnuma_error **out, int code, const char *msg)
 {
     vn_error e = {0};
     vn_error_set(&e, code, "%s", msg);
-    api_export_error(&e, out);
+    vn_api_export_error(&e, out);
 }
 
 VNUMA_API int vnuma_error_code(const vnuma_error *err)
@@ -138,7 +138,7 @@ VNUMA_API int vnuma_config_add_hugetlbfs_spec(vnuma_config *cfg, const char *spe
 {
     vn_error e = {0};
     int rc = vn_config_add_mount_spec(&cfg->c, spec ? spec : "", &e);
-    api_export_error(&e, err);
+    vn_api_export_error(&e, err);
     return rc < 0 ? -1 : 0;
 }
 
@@ -196,7 +196,7 @@ VNUMA_API vnuma_domain *vnuma_domain_read(const char *path, unsigned flags, vnum
     vn_domain *d = !path ? (vn_error_set(&e, VNUMA_ERR_INVALID, "no domain file"), NULL)
                    : !strcmp(path, "-") ? parse_stdin(f, &e)
                    : vn_domain_parse_file(path, f, &e);
-    api_export_error(&e, err);
+    vn_api_export_error(&e, err);
     return wrap_domain(d);
 }
 
@@ -204,7 +204,7 @@ VNUMA_API vnuma_domain *vnuma_domain_parse_file(const char *path, vnuma_error **
 {
     vn_error e = {0};
     vn_domain *d = vn_domain_parse_file(path, VN_PARSE_ABI_UPDATE, &e);
-    api_export_error(&e, err);
+    vn_api_export_error(&e, err);
     return wrap_domain(d);
 }
 
@@ -212,7 +212,7 @@ VNUMA_API vnuma_domain *vnuma_domain_parse_memory(const char *xml, size_t len, v
 {
     vn_error e = {0};
     vn_domain *d = vn_domain_parse(xml, len, VN_PARSE_ABI_UPDATE, &e);
-    api_export_error(&e, err);
+    vn_api_export_error(&e, err);
     return wrap_domain(d);
 }
 
@@ -244,8 +244,8 @@ static int build(vnuma_domain *dom, const vnuma_host *host, const vnuma_config *
     int rc = vn_vnuma_expand_domain(&dom->d, h, c, &w, &e);
     if (rc == 0)
         rc = vn_qemu_build(dom->d, h, c, &w, av, &e);
-    api_export_error(&e, err);
-    api_export_warnings(&w, warnings);
+    vn_api_export_error(&e, err);
+    vn_api_export_warnings(&w, warnings);
     return rc;
 }
 
@@ -284,7 +284,7 @@ VNUMA_API char *vnuma_domain_format(const vnuma_domain *dom, vnuma_error **err)
 {
     vn_error e = {0};
     char *s = vn_domain_format(dom->d, &e);
-    api_export_error(&e, err);
+    vn_api_export_error(&e, err);
     return s;
 }
 
@@ -317,8 +317,8 @@ VNUMA_API int vnuma_domain_expand(vnuma_domain *dom, const vnuma_host *host,
     VN_AUTOCLEAR(vn_config) defaults = {0};
     int rc = vn_vnuma_expand_domain(&dom->d, host ? host->h : NULL, config_of(cfg, &defaults),
                                     &w, &e);
-    api_export_error(&e, err);
-    api_export_warnings(&w, warnings);
+    vn_api_export_error(&e, err);
+    vn_api_export_warnings(&w, warnings);
     return rc < 0 ? -1 : 0;
 }
 
@@ -356,8 +356,8 @@ VNUMA_API char *vnuma_domain_partition(vnuma_domain *dom, int mode, int distribu
         s = vn_vnuma_partition_text(dom->d, (vn_vnuma_mode)mode, (vn_vnuma_dist)distribution,
                                     ns, cells, host ? host->h : NULL,
                                     config_of(cfg, &defaults), expand, &w, &e);
-    api_export_error(&e, err);
-    api_export_warnings(&w, warnings);
+    vn_api_export_error(&e, err);
+    vn_api_export_warnings(&w, warnings);
     return s;
 }
 
@@ -369,7 +369,7 @@ VNUMA_API vnuma_host *vnuma_host_load(const char *source, vnuma_error **err)
     vn_host *h = vn_host_load(source, &e);
     if (!h && !e.code)
         vn_error_set(&e, VNUMA_ERR_HOST, "no host");
-    api_export_error(&e, err);
+    vn_api_export_error(&e, err);
     if (!h)
         return NULL;
     vnuma_host *w = vn_calloc(1, sizeof(*w));

@@ -1,5 +1,5 @@
 /*
- * api_internal.h - what the files of the public API (api.c, api_plan.c)
+ * api_internal.h - what the files of the public API (api.c, api_plan.c, api_apply.c)
  * share: the opaque handles over the internal models, and the export of
  * errors and warnings.  For src/api only.
  */
@@ -25,9 +25,9 @@ struct vnuma_config {
 };
 
 /* *out = a copy of e (when out is non-NULL and e is set). */
-void api_export_error(const vn_error *e, vnuma_error **out);
+void vn_api_export_error(const vn_error *e, vnuma_error **out);
 /* *out = w's warnings as a NULL-terminated array, NULL when none (when out
  * is non-NULL); w is cleared either way. */
-void api_export_warnings(vn_warnings *w, char ***out);
+void vn_api_export_warnings(vn_warnings *w, char ***out);
 
 #endif

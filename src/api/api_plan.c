@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api_internal.h"
+#include "api/api_internal.h"
 #include "base/enums.h"
 #include "picture/svg.h"
 #include "place/advisor.h"
@@ -41,7 +41,7 @@ static void api_error(vnuma_error **out, int code, const char *msg)
 {
     vn_error e = {0};
     vn_error_set(&e, code, "%s", msg);
-    api_export_error(&e, out);
+    vn_api_export_error(&e, out);
 }
 
 /* ---- advice ------------------------------------------------------------ */
@@ -79,7 +79,7 @@ VNUMA_API vnuma_advice *vnuma_advise(const vnuma_host *host, const vnuma_advice_
     int rc = vn_advise(host->h, &req->r, &a, explanation ? &ex : NULL, &e);
     if (explanation && ex.len)
         *explanation = vn_buf_steal(&ex);
-    api_export_error(&e, err);
+    vn_api_export_error(&e, err);
     if (rc < 0)
         return NULL;
     vnuma_advice *out = vn_calloc(1, sizeof(*out));
@@ -165,15 +165,10 @@ VNUMA_API void vnuma_plan_options_set_dedicated(vnuma_plan_options *opts, int de
 VNUMA_API void vnuma_plan_options_set_config(vnuma_plan_options *opts, const vnuma_config *cfg)
 {
     vn_config_clear(&opts->o.cfg);
-    vn_config_init(&opts->o.cfg);
-    if (!cfg)
-        return;
-    for (size_t i = 0; i < cfg->c.nmounts; i++)
-        vn_config_add_mount(&opts->o.cfg, cfg->c.mounts[i].path, cfg->c.mounts[i].size_kib);
-    free(opts->o.cfg.memory_backing_dir);
-    opts->o.cfg.memory_backing_dir = cfg->c.memory_backing_dir
-                                         ? vn_strdup(cfg->c.memory_backing_dir) : NULL;
-    opts->o.cfg.domain_id = cfg->c.domain_id;
+    if (cfg)
+        vn_config_copy(&opts->o.cfg, &cfg->c);
+    else
+        vn_config_init(&opts->o.cfg);
 }
 
 VNUMA_API void vnuma_plan_options_set_ledger(vnuma_plan_options *opts, const char *path)
@@ -209,8 +204,8 @@ VNUMA_API vnuma_plan *vnuma_plan_domain(vnuma_domain *dom, const vnuma_host *hos
     int rc = vn_plan_domain(&dom->d, host ? host->h : NULL, opts ? &opts->o : &defaults, &w,
                             &p, &e);
     vn_plan_opts_clear(&defaults);
-    api_export_error(&e, err);
-    api_export_warnings(&w, warnings);
+    vn_api_export_error(&e, err);
+    vn_api_export_warnings(&w, warnings);
     if (rc < 0)
         return NULL;
     vnuma_plan *out = vn_calloc(1, sizeof(*out));
@@ -228,7 +223,7 @@ VNUMA_API const char *vnuma_plan_json(const vnuma_plan *plan, vnuma_error **err)
     if (!plan->p.json) {
         vn_error e = {0};
         vn_plan_json_refusal(plan->p.name, &e);
-        api_export_error(&e, err);
+        vn_api_export_error(&e, err);
     }
     return plan->p.json;
 }
@@ -258,7 +253,7 @@ VNUMA_API int vnuma_ledger_release(const char *path, const char *name, vnuma_err
     vn_error e = {0};
     int rc = path && name ? vn_plan_release(path, name, &e)
                           : (vn_error_set(&e, VNUMA_ERR_INVALID, "no ledger or no name"), -1);
-    api_export_error(&e, err);
+    vn_api_export_error(&e, err);
     return rc < 0 ? -1 : 0;
 }
 
@@ -269,7 +264,7 @@ VNUMA_API vnuma_ledger *vnuma_ledger_read(const char *path, vnuma_error **err)
     if (!path || vn_ledger_read(path, &l, &e) < 0) {
         if (!path)
             vn_error_set(&e, VNUMA_ERR_INVALID, "no ledger");
-        api_export_error(&e, err);
+        vn_api_export_error(&e, err);
         return NULL;
     }
     vnuma_ledger *out = vn_calloc(1, sizeof(*out));
@@ -317,7 +312,7 @@ VNUMA_API char *vnuma_ledger_svg(const vnuma_ledger *ledger, const vnuma_host *h
         return NULL;
     }
     if (vn_ledger_check_host(&ledger->l, ledger->path, host->h, &e) < 0) {
-        api_export_error(&e, err);
+        vn_api_export_error(&e, err);
         return NULL;
     }
     VN_AUTOFREE char *title = vn_asprintf("Ledger %s", ledger->path);

@@ -147,7 +147,7 @@ static uint64_t advice_pagesize(const start_ctx *c)
         }
     if (hp->size_kib)
         return hp->size_kib;
-    return c->cfg && c->cfg->nmounts ? c->cfg->mounts[0].size_kib : 0;
+    return vn_config_default_page_kib(c->cfg);
 }
 
 /* qemuProcessPrepareDomainNUMAPlacement: libvirt runs `numad -w
@@ -317,7 +317,7 @@ static int backend_pagesize(start_ctx *c, const backend *b, uint64_t *pagesize, 
                          "hugetlbfs filesystem is not mounted or disabled by administrator config");
             return -1;
         }
-        size = c->cfg->mounts[0].size_kib;   /* the first mount is the default */
+        size = vn_config_default_page_kib(c->cfg);
     }
     *pagesize = size;
     *use_huge = huge;

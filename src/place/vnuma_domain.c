@@ -13,7 +13,7 @@
 
 static uint64_t default_page(const vn_config *cfg)
 {
-    return cfg && cfg->nmounts ? cfg->mounts[0].size_kib : 0;
+    return vn_config_default_page_kib(cfg);
 }
 
 int vn_vnuma_expand_domain(vn_domain **dom, const vn_host *host, const vn_config *cfg,

@@ -42,7 +42,8 @@ int vn_vnuma_partition(vn_domain *dom, vn_vnuma_mode mode, vn_vnuma_dist dist,
                        const vn_bitmap *nodeset, unsigned cells, vn_error *err);
 
 /* vnuma_domain.c, on whole domains.  struct vn_config: model/config.h;
- * its first hugetlbfs mount gives the default huge page size. */
+ * its default hugetlbfs mount (vn_config_default_page_kib) gives the
+ * default huge page size. */
 struct vn_config;
 /* *dom expanded on host, formatted and parsed again (with its parse
  * flags): exactly the plain libvirt domain the expanded XML says.  Nothing
