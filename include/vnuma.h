@@ -253,22 +253,46 @@ typedef struct vnuma_advice_request vnuma_advice_request;
 VNUMA_API vnuma_advice_request *vnuma_advice_request_new(unsigned ncpus, uint64_t mem_kib);
 /* The memory is backed by huge pages of page_kib (0: ordinary memory). */
 VNUMA_API void vnuma_advice_request_set_hugepages(vnuma_advice_request *req, uint64_t page_kib);
+/* The rule: numad 0.5's choice (VNUMA_ADVISE_NUMAD, the default) or the
+ * smallest fitting set, then the nearest, then the lowest ids. */
+enum { VNUMA_ADVISE_NUMAD, VNUMA_ADVISE_SMALLEST };
+VNUMA_API void vnuma_advice_request_set_rule(vnuma_advice_request *req, int rule);
+/* The CPUs dedicated to the guests of the placement ledger at path count
+ * as busy.  The ledger is read now (without its lock, as
+ * vnuma_ledger_read); -1 when it cannot be (VNUMA_ERR_INVALID: corrupt,
+ * VNUMA_ERR_SYSTEM: unreadable). */
+VNUMA_API int vnuma_advice_request_set_ledger(vnuma_advice_request *req, const char *path,
+                                              vnuma_error **err);
 VNUMA_API void vnuma_advice_request_free(vnuma_advice_request *req);
 
 typedef struct vnuma_advice vnuma_advice;
+/* The CPU load of this machine's host (loaded from NULL, "" or "sysfs:/"),
+ * sampled from /proc/stat over interval_ms as numad samples it (0: every
+ * CPU idle); a recorded or synthetic host carries none.  -1 when
+ * /proc/stat cannot be read (VNUMA_ERR_HOST or _SYSTEM). */
+VNUMA_API int vnuma_host_sample_cpu_load(vnuma_host *host, unsigned interval_ms,
+                                         vnuma_error **err);
+
 /* The host nodes a guest of req should be placed on, as numad answers
  * libvirt for placement='auto'.  With explanation non-NULL, *explanation
  * gets a readable account of the nodes, the candidates and the choice (or
  * of what is short), also on failure (caller frees; NULL when there is
- * none).  NULL on error: VNUMA_ERR_HOST when nothing fits (the message
- * says what is short and by how much), VNUMA_ERR_INVALID for a page size
- * the host does not have. */
+ * none).  With numad's rule there is always an answer (every node when
+ * nothing fits, as numad answers; vnuma_advice_fits says whether it
+ * really does).  NULL on error: VNUMA_ERR_HOST when nothing fits with the
+ * smallest-set rule (the message says what is short and by how much),
+ * VNUMA_ERR_INVALID for a page size the host does not have. */
 VNUMA_API vnuma_advice *vnuma_advise(const vnuma_host *host, const vnuma_advice_request *req,
                                      char **explanation, vnuma_error **err);
 /* The nodes in numad's -w output format ("0-1", "2-3,6"), and every CPU
  * of them (libvirt's vCPU affinity for the guest). */
 VNUMA_API const char *vnuma_advice_nodes(const vnuma_advice *advice);
 VNUMA_API const char *vnuma_advice_cpus(const vnuma_advice *advice);
+/* Whether the nodes' idle CPUs and free memory really cover the request
+ * (always with the smallest-set rule); when not, what is short (NULL when
+ * it fits). */
+VNUMA_API int vnuma_advice_fits(const vnuma_advice *advice);
+VNUMA_API const char *vnuma_advice_shortfall(const vnuma_advice *advice);
 VNUMA_API void vnuma_advice_free(vnuma_advice *advice);
 
 /* ---- Plans: per-cell placement with a ledger --------------------------- */

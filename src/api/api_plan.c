@@ -22,9 +22,11 @@ _Static_assert(VNUMA_PLAN_XML == (int)VN_PLAN_XML && VNUMA_PLAN_JSON == (int)VN_
 
 struct vnuma_advice_request {
     vn_advice_request r;
+    vn_usage use;               /* a ledger's sum, when set (r.usage points here) */
 };
 struct vnuma_advice {
-    char *nodes, *cpus;
+    char *nodes, *cpus, *shortfall;
+    bool fits;
 };
 struct vnuma_plan_options {
     vn_plan_opts o;
@@ -59,9 +61,49 @@ VNUMA_API void vnuma_advice_request_set_hugepages(vnuma_advice_request *req, uin
     req->r.pagesize_kib = page_kib;
 }
 
+VNUMA_API void vnuma_advice_request_set_rule(vnuma_advice_request *req, int rule)
+{
+    req->r.rule = rule == VNUMA_ADVISE_SMALLEST ? VN_ADVISE_SMALLEST : VN_ADVISE_NUMAD;
+}
+
+VNUMA_API int vnuma_advice_request_set_ledger(vnuma_advice_request *req, const char *path,
+                                              vnuma_error **err)
+{
+    vn_error e = {0};
+    VN_AUTOCLEAR(vn_ledger) l = {0};
+    vn_usage_clear(&req->use);
+    req->r.usage = NULL;
+    if (!path || vn_ledger_read(path, &l, &e) < 0) {
+        if (!path)
+            vn_error_set(&e, VNUMA_ERR_INVALID, "no ledger");
+        vn_api_export_error(&e, err);
+        return -1;
+    }
+    if (!vn_ledger_total(&l, &req->use)) {
+        vn_usage_clear(&req->use);
+        vn_error_set(&e, VNUMA_ERR_INVALID, "ledger %s: the totals overflow", path);
+        vn_api_export_error(&e, err);
+        return -1;
+    }
+    req->r.usage = &req->use;
+    return 0;
+}
+
 VNUMA_API void vnuma_advice_request_free(vnuma_advice_request *req)
 {
+    if (!req)
+        return;
+    vn_usage_clear(&req->use);
     free(req);
+}
+
+VNUMA_API int vnuma_host_sample_cpu_load(vnuma_host *host, unsigned interval_ms,
+                                         vnuma_error **err)
+{
+    vn_error e = {0};
+    int rc = vn_host_sample_cpu_load(host->h, interval_ms, &e);
+    vn_api_export_error(&e, err);
+    return rc < 0 ? -1 : 0;
 }
 
 VNUMA_API vnuma_advice *vnuma_advise(const vnuma_host *host, const vnuma_advice_request *req,
@@ -85,6 +127,8 @@ VNUMA_API vnuma_advice *vnuma_advise(const vnuma_host *host, const vnuma_advice_
     vnuma_advice *out = vn_calloc(1, sizeof(*out));
     out->nodes = vn_bitmap_format(a.nodes);
     out->cpus = vn_bitmap_format(a.cpus);
+    out->fits = a.fits;
+    out->shortfall = a.shortfall ? vn_strdup(a.shortfall) : NULL;
     vn_advice_clear(&a);
     return out;
 }
@@ -99,10 +143,21 @@ VNUMA_API const char *vnuma_advice_cpus(const vnuma_advice *advice)
     return advice->cpus;
 }
 
+VNUMA_API int vnuma_advice_fits(const vnuma_advice *advice)
+{
+    return advice->fits;
+}
+
+VNUMA_API const char *vnuma_advice_shortfall(const vnuma_advice *advice)
+{
+    return advice->fits ? NULL : advice->shortfall;
+}
+
 VNUMA_API void vnuma_advice_free(vnuma_advice *advice)
 {
     if (!advice)
         return;
+    free(advice->shortfall);
     free(advice->nodes);
     free(advice->cpus);
     free(advice);

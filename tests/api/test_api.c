@@ -101,19 +101,46 @@ static void test_advise(void **state)
     vnuma_error *err = NULL;
     vnuma_host *host = vnuma_host_load("synthetic:package:2 numa:2 core:4 pu:2 mem=16G", &err);
     assert_non_null(host);
+    /* numad's rule (the default), as `vnuma advise -w 12:20000` */
     vnuma_advice_request *r = vnuma_advice_request_new(12, UINT64_C(20000) * 1024);
     char *ex = NULL;
     vnuma_advice *a = vnuma_advise(host, r, &ex, &err);
     assert_non_null(a);
-    assert_string_equal(vnuma_advice_nodes(a), "0-1");
-    assert_string_equal(vnuma_advice_cpus(a), "0-15");
+    assert_string_equal(vnuma_advice_nodes(a), "0-2");
+    assert_true(vnuma_advice_fits(a));
+    assert_null(vnuma_advice_shortfall(a));
     assert_non_null(ex);
     free(ex);
     vnuma_advice_free(a);
+    /* the smallest set */
+    vnuma_advice_request_set_rule(r, VNUMA_ADVISE_SMALLEST);
+    a = vnuma_advise(host, r, NULL, &err);
+    assert_non_null(a);
+    assert_string_equal(vnuma_advice_nodes(a), "0-1");
+    assert_string_equal(vnuma_advice_cpus(a), "0-15");
+    vnuma_advice_free(a);
     vnuma_advice_request_free(r);
+    /* too large: numad answers every node, saying it does not fit; the
+     * smallest-set rule refuses */
     r = vnuma_advice_request_new(1000, 0);
+    a = vnuma_advise(host, r, NULL, &err);
+    assert_non_null(a);
+    assert_string_equal(vnuma_advice_nodes(a), "0-3");
+    assert_false(vnuma_advice_fits(a));
+    assert_non_null(strstr(vnuma_advice_shortfall(a), "short by 968 CPUs"));
+    vnuma_advice_free(a);
+    vnuma_advice_request_set_rule(r, VNUMA_ADVISE_SMALLEST);
     assert_null(vnuma_advise(host, r, NULL, &err));
     assert_int_equal(vnuma_error_code(err), VNUMA_ERR_HOST);
+    /* a corrupt ledger is refused when set */
+    char path[] = "/tmp/vnuma-test-api-ledger-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, "garbage\n", 8), 8);
+    close(fd);
+    assert_int_equal(vnuma_advice_request_set_ledger(r, path, &err), -1);
+    assert_int_equal(vnuma_error_code(err), VNUMA_ERR_INVALID);
+    unlink(path);
     vnuma_advice_request_free(r);
     vnuma_host_free(host);
     vnuma_error_free(err);
