@@ -1,14 +1,34 @@
 /*
- * api_internal.h - what the public API's files (api.c, api_apply.c) share.
+ * api_internal.h - what the files of the public API (api.c, api_plan.c, api_apply.c)
+ * share: the opaque handles over the internal models, and the export of
+ * errors and warnings.  For src/api only.
  */
 #ifndef VN_API_INTERNAL_H
 #define VN_API_INTERNAL_H
 
-#include "base/error.h"
+#include "model/config.h"
+#include "model/domain.h"
+#include "model/host.h"
 #include "vnuma.h"
 
-/* e into *out (when e is set and out is not NULL), replacing what was there. */
+struct vnuma_error {
+    vn_error e;                 /* code, class, errno, message as the library set them */
+};
+struct vnuma_domain {
+    vn_domain *d;
+};
+struct vnuma_host {
+    vn_host *h;
+};
+struct vnuma_config {
+    vn_config c;
+};
+
+/* *out = a copy of e (when out is non-NULL and e is set). */
 void vn_api_export_error(const vn_error *e, vnuma_error **out);
+/* *out = w's warnings as a NULL-terminated array, NULL when none (when out
+ * is non-NULL); w is cleared either way. */
+void vn_api_export_warnings(vn_warnings *w, char ***out);
 
 /* One call of an apply or live operation (api_apply.c): the options' copy
  * with a warnings list of its own, which end sends to the log callback. */

@@ -308,9 +308,59 @@ static int cg_undo_remove(void *arg, vn_error *err)
     return vn_cg_remove(&c->cg, c->path, err);
 }
 
+/* The child cgroups of path (directories), for removal depth first. */
+static void child_dirs(const char *path, vn_argv *out)
+{
+    const vn_os *os = vn_os_current();
+    vn_os_dir *d = os->opendir(os, path);
+    for (const char *n; d && (n = os->readdir(os, d));) {
+        VN_AUTOFREE char *sub = vn_asprintf("%s/%s", path, n);
+        if (vn_ap_is_dir(sub))
+            vn_argv_add(out, sub);
+    }
+    if (d)
+        os->closedir(os, d);
+}
+
+/* No task in path or below it. */
+static int tree_empty(const vn_cgroups *cg, const char *path, bool *empty, vn_error *err)
+{
+    VN_AUTOCLEAR(vn_argv) subs = {0};
+    child_dirs(path, &subs);
+    for (size_t i = 0; i < subs.n; i++) {
+        if (tree_empty(cg, subs.v[i], empty, err) < 0)
+            return -1;
+        if (!*empty)
+            return 0;
+    }
+    return cg->be->is_empty(cg, path, empty, err);
+}
+
+/* A cgroup left by a vnuma killed before its undo ran (the caller holds
+ * the name's state entry, so no guest of this state directory owns it):
+ * removed when no task is in it; one in use is someone's guest. */
+static int remove_leftover(const vn_cgroups *cg, const char *path, vn_error *err)
+{
+    bool empty = false;
+    if (tree_empty(cg, path, &empty, err) < 0)
+        return -1;
+    if (!empty) {
+        vn_error_set(err, VNUMA_ERR_SYSTEM, "cgroup %s exists and holds tasks: another guest "
+                     "(of another state directory?) uses its name and domain id", path);
+        return -1;
+    }
+    return vn_cg_remove(cg, path, err);
+}
+
 int vn_cg_make(const vn_cgroups *cg, const char *parent, const char *path, bool threaded,
                vn_undo *u, vn_error *err)
 {
+    /* The caller holds the name's state entry, so a cgroup already there is
+     * a leftover of an earlier run of the name that was killed: libvirt
+     * reuses such a directory (virCgroupV1MakeGroup makes it only when
+     * missing); vnuma starts it afresh, so no old setting lingers. */
+    if (cg->kind != VN_CG_NONE && vn_ap_is_dir(path) && remove_leftover(cg, path, err) < 0)
+        return -1;
     if (cg->be->make(cg, parent, path, threaded, err) < 0)
         return -1;
     cg_undo *c = vn_calloc(1, sizeof(*c));
@@ -338,6 +388,12 @@ int vn_cg_remove(const vn_cgroups *cg, const char *path, vn_error *err)
 {
     if (cg->kind == VN_CG_NONE || !path || !*path || !vn_ap_is_dir(path))
         return 0;
+    /* children first, as virCgroupRemoveRecursively does */
+    VN_AUTOCLEAR(vn_argv) subs = {0};
+    child_dirs(path, &subs);
+    for (size_t i = 0; i < subs.n; i++)
+        if (vn_cg_remove(cg, subs.v[i], err) < 0)
+            return -1;
     if (wait_empty(cg, path, err) < 0)
         return -1;
     const vn_os *os = vn_os_current();

@@ -108,7 +108,8 @@ extern const vn_cg_backend vn_cg_none_backend;
 /* Make path with the backend and push "remove cgroup PATH" on u. */
 int vn_cg_make(const vn_cgroups *cg, const char *parent, const char *path, bool threaded,
                vn_undo *u, vn_error *err);
-/* Remove one cgroup: wait (up to 2 s) until it is empty, then rmdir,
+/* Remove a cgroup, the cgroups below it first (as libvirt's
+ * virCgroupRemoveRecursively): each waited for (up to 2 s) until empty, then rmdir,
  * retrying EBUSY 5 x 200 ms (virCgroupRemoveRecursively's loop in
  * qemuProcessStop).  A missing directory is 0. */
 int vn_cg_remove(const vn_cgroups *cg, const char *path, vn_error *err);

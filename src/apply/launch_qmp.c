@@ -45,7 +45,14 @@ static int qmp_failed(vn_ap_launch *l, const vn_error *qe, vn_error *err)
 {
     const vn_os *os = vn_os_current();
     int status;
-    pid_t r = os->waitpid(os, l->pid, &status, WNOHANG);
+    /* A QEMU that exits closes the monitor a moment before it can be
+     * reaped: give it half a second to become so. */
+    pid_t r = 0;
+    for (int i = 0; i < 50 && r == 0; i++) {
+        r = os->waitpid(os, l->pid, &status, WNOHANG);
+        if (r == 0)
+            os->sleep_ns(os, 10 * 1000 * 1000);
+    }
     if (r == l->pid) {
         VN_AUTOFREE char *tail = log_tail(l->log_path);
         l->pid = -l->pid;   /* reaped: the undo must not kill a reused pid */

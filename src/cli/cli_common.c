@@ -1,17 +1,15 @@
 /*
  * cli_common.c - what the subcommands of the `vnuma` command share: usage
- * errors, error and warning lines, the host and domain loaders and the
- * expansion of a <vnuma> domain.  See cli_common.h.
+ * errors, error and warning lines, the --host source, and the option
+ * values spelled alike.  See cli_common.h.
  */
 #include "cli_common.h"
-
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "os/fileio.h"
-#include "place/vnuma_expand.h"
+#include "base/units.h"
 
 int vn_cli_usage_error(const char *cmd, const char *msg)
 {
@@ -20,28 +18,80 @@ int vn_cli_usage_error(const char *cmd, const char *msg)
     return VN_EXIT_USAGE;
 }
 
-int vn_cli_exit_for(const vn_error *e)
+int vn_cli_exit_code(int code)
 {
-    return (e->code == VNUMA_ERR_HOST || e->code == VNUMA_ERR_SYSTEM) ? VN_EXIT_HOST
-                                                                       : VN_EXIT_INVALID;
+    return (code == VNUMA_ERR_HOST || code == VNUMA_ERR_SYSTEM) ? VN_EXIT_HOST : VN_EXIT_INVALID;
 }
 
-int vn_cli_report(const vn_error *e)
+/* "error: " before each line of msg (or only the first). */
+static void print_error(const char *msg, bool lines)
 {
-    fprintf(stderr, "error: %s\n", e->msg);
-    return vn_cli_exit_for(e);
-}
-
-int vn_cli_report_lines(const vn_error *e)
-{
-    const char *s = e->msg;
-    for (;;) {
-        const char *nl = strchr(s, '\n');
+    for (const char *s = msg;;) {
+        const char *nl = lines ? strchr(s, '\n') : NULL;
         fprintf(stderr, "error: %.*s\n", nl ? (int)(nl - s) : (int)strlen(s), s);
         if (!nl)
             break;
         s = nl + 1;
     }
+}
+
+int vn_cli_fail(const vnuma_error *err)
+{
+    print_error(vnuma_error_message(err), false);
+    return vn_cli_exit_code(vnuma_error_code(err));
+}
+
+int vn_cli_fail_lines(const vnuma_error *err)
+{
+    print_error(vnuma_error_message(err), true);
+    return vn_cli_exit_code(vnuma_error_code(err));
+}
+
+void vn_cli_warn(char **warnings)
+{
+    for (size_t i = 0; warnings && warnings[i]; i++)
+        fprintf(stderr, "warning: %s\n", warnings[i]);
+    vnuma_strv_free(warnings);
+}
+
+vnuma_host *vn_cli_host(const char *src, bool required, vnuma_error **err)
+{
+    if (!required && vnuma_host_source_is_none(src))
+        return NULL;
+    return vnuma_host_load(src, err);
+}
+
+bool vn_cli_parse_domain_id(const char *s, int *id)
+{
+    return vn_parse_int(s, id) && *id >= -1;
+}
+
+bool vn_cli_parse_size(const char *s, uint64_t *kib)
+{
+    size_t n = strspn(s, "0123456789");
+    VN_AUTOFREE char *digits = vn_strndup(s, n);
+    vn_error e = {0};
+    if (!n)
+        return false;
+    if (!s[n])   /* a plain number: only 0 has no unit to miss */
+        return !strcmp(digits, "0") ? (*kib = 0, true) : false;
+    return vn_parse_memory("--reserve-memory", digits, s + n, kib, &e) == 0;
+}
+
+int vn_cli_exit_for(const vn_error *e)
+{
+    return vn_cli_exit_code(e->code);
+}
+
+int vn_cli_report(const vn_error *e)
+{
+    print_error(e->msg, false);
+    return vn_cli_exit_for(e);
+}
+
+int vn_cli_report_lines(const vn_error *e)
+{
+    print_error(e->msg, true);
     return vn_cli_exit_for(e);
 }
 
@@ -50,54 +100,4 @@ void vn_cli_print_warnings(vn_warnings *w)
     for (size_t i = 0; i < w->n; i++)
         fprintf(stderr, "warning: %s\n", w->items[i]);
     vn_warnings_clear(w);
-}
-
-vn_host *vn_cli_load_host(const char *src, bool required, vn_error *e)
-{
-    if (vn_host_source_is_none(src)) {
-        if (required)
-            vn_error_set(e, VNUMA_ERR_HOST, "no host");
-        return NULL;
-    }
-    return vn_host_load(src, e);
-}
-
-vn_domain *vn_cli_load_domain(const char *path, unsigned flags, vn_error *e)
-{
-    if (!strcmp(path, "-")) {
-        vn_buf b = {0};
-        int rerr = vn_fd_read_capped(vn_os_current(), 0, &b, VN_XML_MAX_BYTES);
-        if (rerr || b.len > VN_XML_MAX_BYTES) {
-            if (rerr)
-                vn_error_set(e, VNUMA_ERR_SYSTEM, "cannot read the domain from standard "
-                             "input: %s", strerror(rerr));
-            else
-                vn_error_set(e, VNUMA_ERR_INVALID, "standard input is larger than the limit "
-                             "of %u bytes", VN_XML_MAX_BYTES);
-            vn_buf_free(&b);
-            return NULL;
-        }
-        vn_domain *d = vn_domain_parse(b.s ? b.s : "", b.len, flags, e);
-        vn_buf_free(&b);
-        return d;
-    }
-    return vn_domain_parse_file(path, flags, e);
-}
-
-vn_domain *vn_cli_expand_domain(vn_domain *d, const vn_host *host, const vn_config *cfg,
-                                vn_warnings *w, vn_error *e)
-{
-    if (!d || !d->vnuma.present)
-        return d;
-    unsigned flags = d->parse_flags;
-    uint64_t page = vn_config_default_page_kib(cfg);
-    char *s = NULL;
-    if (vn_vnuma_expand(d, host, page, w, e) == 0)
-        s = vn_domain_format(d, e);
-    vn_domain_free(d);
-    if (!s)
-        return NULL;
-    vn_domain *x = vn_domain_parse(s, strlen(s), flags, e);
-    free(s);
-    return x;
 }

@@ -6,7 +6,9 @@
  * advisor's (src/place/advisor.h): numad's by default, vnuma's earlier
  * smallest-set rule with --rule smallest.  --explain writes the reasoning
  * to stderr, leaving stdout as numad's.  On the live host the CPU load is
- * sampled first (--sample-ms, as numad samples /proc/stat).
+ * sampled first (--sample-ms, as numad samples /proc/stat).  The options
+ * fill a vn_advice_request; the advice itself goes through the public API
+ * (vnuma_advise, vnuma_host_sample_cpu_load).
  *
  * Exit codes: 0 advice printed (numad's rule: also when nothing really
  * fits, with a warning, as numad answers then), 1 the request does not
@@ -20,10 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "place/advisor.h"
-#include "place/ledger.h"
+#include "place/advisor.h"   /* vn_advice_request: what the options fill */
 #include "cli_common.h"
-#include "model/host.h"
 #include "base/units.h"
 
 enum { ADV_EXIT_NOFIT = VN_EXIT_INVALID };   /* the request does not fit */
@@ -123,80 +123,78 @@ static bool is_live(const char *src)
 }
 
 /* The host, with the live machine's CPU load sampled; NULL: exit 3. */
-static vn_host *load_host(const advise_opts *o)
+static vnuma_host *load_host(const advise_opts *o)
 {
-    vn_error e = {0};
-    vn_host *h = vn_cli_load_host(o->src, true, &e);
-    if (h && !h->nnodes) {
-        vn_error_set(&e, VNUMA_ERR_HOST, "the host has no NUMA nodes");
-        vn_host_free(h);
-        h = NULL;
-    } else if (h && is_live(o->src) && vn_host_sample_cpu_load(h, o->sample_ms, &e) < 0) {
-        vn_host_free(h);
+    vnuma_error *err = NULL;
+    vnuma_host *h = vn_cli_host(o->src, true, &err);
+    if (h && !vnuma_host_node_count(h)) {
+        fprintf(stderr, "error: the host has no NUMA nodes\n");
+        vnuma_host_free(h);
+        return NULL;
+    }
+    if (h && is_live(o->src) && vnuma_host_sample_cpu_load(h, o->sample_ms, &err) < 0) {
+        vnuma_host_free(h);
         h = NULL;
     }
-    if (!h)
-        vn_cli_report(&e);
+    if (!h && err)
+        vn_cli_fail(err);
+    vnuma_error_free(err);
     return h;
 }
 
-/* What the ledger's guests take, into *u. */
-static int load_usage(const char *path, vn_usage *u)
+static int print_advice(const advise_opts *o, const vnuma_advice *a)
 {
-    vn_ledger l = {0};
-    vn_error e = {0};
-    int rc = vn_ledger_read(path, &l, &e);
-    if (rc == 0 && !vn_ledger_total(&l, u))
-        vn_error_set(&e, VNUMA_ERR_INVALID, "ledger %s: the totals overflow", path), rc = -1;
-    vn_ledger_clear(&l);
-    return rc < 0 ? vn_cli_report(&e) : VN_EXIT_OK;
-}
-
-static int print_advice(const advise_opts *o, vn_advice *a)
-{
-    if (o->explain) {
-        VN_AUTOFREE char *cpus = vn_bitmap_format(a->cpus);
-        fprintf(stderr, "CPUs of the chosen nodes (libvirt's vCPU affinity): %s\n", cpus);
-    }
-    VN_AUTOFREE char *nodes = vn_bitmap_format(a->nodes);
-    if (!a->fits && o->require_fit) {
-        fprintf(stderr, "error: nothing fits the request: %s\n", a->shortfall);
+    if (o->explain)
+        fprintf(stderr, "CPUs of the chosen nodes (libvirt's vCPU affinity): %s\n",
+                vnuma_advice_cpus(a));
+    const char *nodes = vnuma_advice_nodes(a);
+    if (!vnuma_advice_fits(a) && o->require_fit) {
+        fprintf(stderr, "error: nothing fits the request: %s\n", vnuma_advice_shortfall(a));
         return ADV_EXIT_NOFIT;
     }
-    if (!a->fits)
+    if (!vnuma_advice_fits(a))
         fprintf(stderr, "warning: nothing fits the request: %s; numad answers %s all the same\n",
-                a->shortfall, nodes);
+                vnuma_advice_shortfall(a), nodes);
     printf("%s\n", nodes);
     return VN_EXIT_OK;
 }
 
+/* The advice through the public API (vnuma_advise): the request as the
+ * options parsed it, the ledger's dedicated CPUs counted busy. */
 static int run_advice(advise_opts *o)
 {
-    int rc = VN_EXIT_OK;
-    vn_usage use = {0};
-    if (o->ledger && (rc = load_usage(o->ledger, &use)) != VN_EXIT_OK)
+    vnuma_error *err = NULL;
+    vnuma_advice_request *r = vnuma_advice_request_new(o->req.ncpus, o->req.mem_kib);
+    vnuma_advice_request_set_hugepages(r, o->req.pagesize_kib);
+    vnuma_advice_request_set_rule(r, o->req.rule == VN_ADVISE_SMALLEST ? VNUMA_ADVISE_SMALLEST
+                                                                        : VNUMA_ADVISE_NUMAD);
+    if (o->ledger && vnuma_advice_request_set_ledger(r, o->ledger, &err) < 0) {
+        int rc = vn_cli_fail(err);
+        vnuma_error_free(err);
+        vnuma_advice_request_free(r);
         return rc;
-    o->req.usage = &use;
-    vn_host *h = load_host(o);
+    }
+    vnuma_host *h = load_host(o);
     if (!h) {
-        vn_usage_clear(&use);
+        vnuma_advice_request_free(r);
         return VN_EXIT_HOST;
     }
-    vn_error e = {0};
-    vn_buf ex = {0};
-    vn_advice a;
-    int r = vn_advise(h, &o->req, &a, o->explain ? &ex : NULL, &e);
-    if (o->explain && ex.s)
-        fputs(ex.s, stderr);
-    vn_buf_free(&ex);
-    vn_host_free(h);
-    vn_usage_clear(&use);
-    if (r < 0) {
-        vn_cli_report(&e);
-        return e.code == VNUMA_ERR_HOST ? ADV_EXIT_NOFIT : VN_EXIT_USAGE;
+    char *ex = NULL;
+    vnuma_advice *a = vnuma_advise(h, r, o->explain ? &ex : NULL, &err);
+    if (ex)
+        fputs(ex, stderr);
+    free(ex);
+    vnuma_host_free(h);
+    vnuma_advice_request_free(r);
+    int rc;
+    if (!a) {
+        vn_cli_fail(err);
+        rc = vnuma_error_code(err) == VNUMA_ERR_HOST ? ADV_EXIT_NOFIT : VN_EXIT_USAGE;
+    } else {
+        rc = print_advice(o, a);
     }
-    rc = print_advice(o, &a);
-    vn_advice_clear(&a);
+    vnuma_advice_free(a);
+    vnuma_error_free(err);
     return rc;
 }
 

@@ -3,7 +3,8 @@
  * reads it, from this machine's sysfs, a recorded sysfs tree or a libvirt
  * capabilities file.  Formats: libvirt's capabilities <topology> (caps),
  * numactl --hardware's text (text, the default), JSON, or an
- * SVG picture (picture/svg.h).
+ * SVG picture (vnuma_host_format); with --ledger FILE, the picture has
+ * every guest the ledger records drawn on the host (vnuma_ledger_svg).
  *
  * Exit codes as for every vnuma command: 0 ok, 2 usage, 3 the host cannot
  * be read.  Called from vnuma.c with argv[0] = "host".
@@ -16,15 +17,12 @@
 #include <string.h>
 
 #include "cli_common.h"
-#include "model/host.h"
-#include "host/host_format.h"
-#include "picture/svg.h"
 
-enum { OPT_HOST = 256, OPT_FORMAT };
-typedef enum { FMT_TEXT, FMT_CAPS, FMT_JSON, FMT_SVG } host_fmt;
+enum { OPT_HOST = 256, OPT_FORMAT, OPT_LEDGER };
 
 static const char usage_host[] =
     "usage: vnuma host [--host SOURCE] [--format text|caps|json|svg]\n"
+    "       vnuma host [--host SOURCE] --ledger FILE --format svg\n"
     "\n"
     "Print the NUMA topology of a host as vnuma sees it: nodes, their CPUs\n"
     "(socket, die, core, SMT siblings, online), memory, page pools and\n"
@@ -42,19 +40,33 @@ static const char usage_host[] =
     "                          (its <topology> part, plus the page sizes); or JSON\n"
     "  --format svg            a picture (SVG 1.1) in the manner of hwloc's lstopo:\n"
     "                          packages, nodes, cores, PUs, memory and distances\n"
+    "  --ledger FILE           with --format svg: draw every guest the placement\n"
+    "                          ledger FILE records on the host (its memory on its\n"
+    "                          nodes, its CPUs); another host's ledger is refused\n"
     "\n"
-    "exit status: 0 ok, 2 usage, 3 the host cannot be read\n";
+    "exit status: 0 ok, 1 the ledger is corrupt or another host's, 2 usage,\n"
+    "3 the host or the ledger cannot be read\n";
+
+/* The picture of the ledger's guests on the host. */
+static char *ledger_svg(const vnuma_host *h, const char *path, vnuma_error **err)
+{
+    vnuma_ledger *l = vnuma_ledger_read(path, err);
+    char *s = l ? vnuma_ledger_svg(l, h, err) : NULL;
+    vnuma_ledger_free(l);
+    return s;
+}
 
 int vn_cmd_host(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"host", required_argument, NULL, OPT_HOST},
         {"format", required_argument, NULL, OPT_FORMAT},
+        {"ledger", required_argument, NULL, OPT_LEDGER},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *src = NULL;
-    host_fmt fmt = FMT_TEXT;
+    const char *src = NULL, *ledger = NULL;
+    vnuma_host_style fmt = VNUMA_HOST_TEXT;
     int o;
     optind = 1;
     while ((o = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
@@ -62,15 +74,18 @@ int vn_cmd_host(int argc, char **argv)
         case OPT_HOST:
             src = optarg;
             break;
+        case OPT_LEDGER:
+            ledger = optarg;
+            break;
         case OPT_FORMAT:
             if (!strcmp(optarg, "text"))
-                fmt = FMT_TEXT;
+                fmt = VNUMA_HOST_TEXT;
             else if (!strcmp(optarg, "caps"))
-                fmt = FMT_CAPS;
+                fmt = VNUMA_HOST_CAPS;
             else if (!strcmp(optarg, "json"))
-                fmt = FMT_JSON;
+                fmt = VNUMA_HOST_JSON;
             else if (!strcmp(optarg, "svg"))
-                fmt = FMT_SVG;
+                fmt = VNUMA_HOST_SVG;
             else
                 return vn_cli_usage_error("host", "--format takes text, caps, json or svg");
             break;
@@ -83,17 +98,20 @@ int vn_cmd_host(int argc, char **argv)
     }
     if (optind < argc)
         return vn_cli_usage_error("host", "unexpected argument");
-    vn_error e = {0};
-    vn_host *h = vn_cli_load_host(src, true, &e);
+    if (ledger && fmt != VNUMA_HOST_SVG)
+        return vn_cli_usage_error("host", "--ledger draws the guests: it needs --format svg "
+                                  "(`vnuma ledger FILE` lists them)");
+    vnuma_error *err = NULL;
+    vnuma_host *h = vn_cli_host(src, true, &err);
     if (!h) {
-        vn_cli_report(&e);
+        vn_cli_fail(err);
+        vnuma_error_free(err);
         return VN_EXIT_HOST;
     }
-    char *s = fmt == FMT_CAPS ? vn_host_format_caps(h)
-              : fmt == FMT_SVG ? vn_svg_host(h, NULL)
-              : fmt == FMT_JSON ? vn_host_format_json(h) : vn_host_format_text(h);
-    fputs(s, stdout);
+    char *s = ledger ? ledger_svg(h, ledger, &err) : vnuma_host_format(h, fmt);
+    int rc = s ? (fputs(s, stdout), VN_EXIT_OK) : vn_cli_fail_lines(err);
     free(s);
-    vn_host_free(h);
-    return VN_EXIT_OK;
+    vnuma_host_free(h);
+    vnuma_error_free(err);
+    return rc;
 }

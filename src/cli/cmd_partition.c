@@ -4,10 +4,10 @@
  *
  * The domain's own guest NUMA layout (<cpu><numa> cells, <numatune>,
  * <vcpupin>s, the CPU topology) is dropped and a <vnuma> element put in its
- * place (vn_vnuma_partition, vnuma_expand.c).  The result is checked by
- * expanding it on the host (unless --host none), so that a partition the
- * host cannot hold is refused here; the <vnuma> domain is printed, or with
- * --expand the plain libvirt domain it expands to.
+ * place (vnuma_domain_partition).  The result is checked by expanding it
+ * on the host (unless --host none), so that a partition the host cannot
+ * hold is refused here; the <vnuma> domain is printed, or with --expand
+ * the plain libvirt domain it expands to.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -16,10 +16,6 @@
 
 #include "cli_common.h"
 #include "cmd_partition.h"
-#include "model/config.h"
-#include "model/domain.h"
-#include "model/host.h"
-#include "place/vnuma_expand.h"
 
 static const char usage[] =
     "usage: vnuma partition [--host SOURCE] --mode host|node\n"
@@ -47,26 +43,26 @@ typedef struct opts {
     const char *host_src;
     int mode, dist;
     unsigned cells;
-    vn_bitmap *nodeset;
+    const char *nodeset;
     bool expand;
-    vn_config cfg;
+    vnuma_config *cfg;
 } opts;
 
 enum { OPT_HOST = 256, OPT_MODE, OPT_DIST, OPT_CELLS, OPT_NODESET, OPT_EXPAND, OPT_HUGETLBFS };
 
 static int parse_one(opts *o, int c)
 {
-    vn_error e = {0};
+    vnuma_error *err = NULL;
     switch (c) {
     case OPT_HOST:
         o->host_src = optarg;
         return 0;
     case OPT_MODE:
-        if ((o->mode = vn_vnuma_mode_from_string(optarg)) < 0)
+        if ((o->mode = vnuma_mode_from_string(optarg)) < 0)
             return vn_cli_usage_error("partition", "--mode takes host or node");
         return 0;
     case OPT_DIST:
-        if ((o->dist = vn_vnuma_dist_from_string(optarg)) < 0)
+        if ((o->dist = vnuma_distribution_from_string(optarg)) < 0)
             return vn_cli_usage_error("partition", "--distribution takes contiguous, siblings, "
                                       "round-robin or interleave");
         return 0;
@@ -75,17 +71,19 @@ static int parse_one(opts *o, int c)
             return vn_cli_usage_error("partition", "--cells takes a number > 0");
         return 0;
     case OPT_NODESET:
-        vn_bitmap_free(o->nodeset);
-        if (!(o->nodeset = vn_bitmap_parse(optarg, VN_CPUMASK_LEN, &e)) ||
-            vn_bitmap_is_empty(o->nodeset))
+        if (!vnuma_nodeset_valid(optarg))
             return vn_cli_usage_error("partition", "--nodeset takes a non-empty set like 0-3,^2");
+        o->nodeset = optarg;
         return 0;
     case OPT_EXPAND:
         o->expand = true;
         return 0;
     case OPT_HUGETLBFS:
-        if (vn_config_add_mount_spec(&o->cfg, optarg, &e) < 0)
-            return vn_cli_usage_error("partition", vn_error_text(&e));
+        if (vnuma_config_add_hugetlbfs_spec(o->cfg, optarg, &err) < 0) {
+            vn_cli_usage_error("partition", vnuma_error_text(err));
+            vnuma_error_free(err);
+            return VN_EXIT_USAGE;
+        }
         return 0;
     default:
         return vn_cli_usage_error("partition", "invalid option");
@@ -117,68 +115,38 @@ static int parse_opts(int argc, char **argv, opts *o)
     }
     if (o->mode < 0)
         return vn_cli_usage_error("partition", "--mode is required"), -1;
-    if (o->mode != VN_VNUMA_MODE_NODE && (o->cells || o->nodeset))
+    if (o->mode != VNUMA_MODE_NODE && (o->cells || o->nodeset))
         return vn_cli_usage_error("partition", "--cells and --nodeset need --mode node"), -1;
     if (argc - optind != 1)
         return vn_cli_usage_error("partition", "expected one DOMAIN.xml"), -1;
     return optind;
 }
 
-/* Format d, parse it again (libvirt's define rules on the result) and, with
- * a host, expand the copy; returns the text to print or NULL. */
-static char *partitioned_text(vn_domain *d, const vn_host *host, const opts *o, vn_error *e)
-{
-    vn_warnings w = {0};
-    char *s = vn_domain_format(d, e);
-    vn_domain *x = s ? vn_domain_parse(s, strlen(s), VN_PARSE_ABI_UPDATE, e) : NULL;
-    uint64_t page = vn_config_default_page_kib(&o->cfg);
-    if (x && (host || o->expand) && vn_vnuma_expand(x, host, page, &w, e) < 0) {
-        vn_domain_free(x);
-        x = NULL;
-    }
-    vn_cli_print_warnings(&w);
-    if (x && o->expand) {
-        free(s);
-        s = vn_domain_format(x, e);
-    }
-    if (!x) {
-        free(s);
-        s = NULL;
-    }
-    vn_domain_free(x);
-    return s;
-}
-
 int vn_cmd_partition(int argc, char **argv)
 {
-    opts o = {.mode = -1, .dist = VN_VNUMA_DIST_CONTIGUOUS};
-    vn_error e = {0};
-    vn_host *host = NULL;
-    vn_domain *d = NULL;
-    char *s = NULL;
+    opts o = {.mode = -1, .dist = VNUMA_DIST_CONTIGUOUS, .cfg = vnuma_config_new()};
+    vnuma_error *err = NULL;
+    vnuma_host *host = NULL;
+    vnuma_domain *d = NULL;
+    char **w = NULL, *s = NULL;
     int rc = VN_EXIT_OK;
-    vn_config_init(&o.cfg);
     int i = parse_opts(argc, argv, &o);
     if (i < 0) {
-        rc = VN_EXIT_USAGE;
-        goto out;
+        vnuma_config_free(o.cfg);
+        return VN_EXIT_USAGE;
     }
-    host = vn_cli_load_host(o.host_src, false, &e);
-    if (!e.code)
-        d = vn_cli_load_domain(argv[i], VN_PARSE_ABI_UPDATE, &e);
-    if (d && vn_vnuma_partition(d, (vn_vnuma_mode)o.mode, (vn_vnuma_dist)o.dist, o.nodeset,
-                                o.cells, &e) == 0)
-        s = partitioned_text(d, host, &o, &e);
-    if (!s) {
-        rc = vn_cli_report(&e);
-        goto out;
-    }
-    fputs(s, stdout);
-out:
+    host = vn_cli_host(o.host_src, false, &err);
+    if (!err)
+        d = vnuma_domain_read(argv[i], VNUMA_PARSE_ABI_UPDATE, &err);
+    if (d)
+        s = vnuma_domain_partition(d, o.mode, o.dist, o.nodeset, o.cells, host, o.cfg, o.expand,
+                                   &w, &err);
+    vn_cli_warn(w);
+    rc = s ? (fputs(s, stdout), VN_EXIT_OK) : vn_cli_fail(err);
     free(s);
-    vn_domain_free(d);
-    vn_host_free(host);
-    vn_bitmap_free(o.nodeset);
-    vn_config_clear(&o.cfg);
+    vnuma_domain_free(d);
+    vnuma_host_free(host);
+    vnuma_error_free(err);
+    vnuma_config_free(o.cfg);
     return rc;
 }

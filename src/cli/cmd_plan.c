@@ -1,25 +1,10 @@
 /*
- * cmd_plan.c - `vnuma plan`: resolve automatic NUMA placement per guest
- * cell, the one thing libvirt refuses (<numatune><memory placement='auto'>
- * with per-cell <memnode>s).  Loads the host and the domain, sums the
- * ledger (if any) into what is already taken, asks the fitter
- * (placement.c), writes the placement into the domain and prints it as
- * the resolved domain XML, a JSON plan or an SVG picture of the guest on
- * the host (svg.h's overlay); records it in the ledger.
- *
- * The trigger: the domain has <cpu><numa> cells and asks for automatic
- * placement, by <numatune><memory placement='auto'/> or by
- * <vcpu placement='auto'> (libvirt then defaults numatune to auto too).
- * Dedicated CPUs: --dedicated, or any <vcpupin> in the domain (its pins are
- * replaced by the plan's).
- *
- * A <vnuma> domain needs no fitting: its element says where each cell goes.
- * It is expanded on the host (as `vnuma xml --expand` does), checked, and
- * printed as XML or drawn; JSON and the ledger are for fitted plans only.
- *
- * The ledger is locked (flock on FILE.lock) from before it is read until
- * after it is written, so parallel runs serialise; placing a name already
- * in the ledger is refused (release it first).
+ * cmd_plan.c - `vnuma plan`: per-cell automatic placement of a guest's NUMA
+ * cells on a host, optionally recorded in a placement ledger.  The options
+ * become a vnuma_plan_options; vnuma_plan_domain (place/plan.c) runs the
+ * whole workflow - the ledger transaction included - and this prints the
+ * output asked for: the resolved domain XML, the JSON plan or the SVG
+ * picture.  `--release NAME` is vnuma_ledger_release.
  *
  * Exit codes: 0 ok, 1 invalid input or does not fit (or corrupt ledger),
  * 2 usage, 3 host or system failure.
@@ -30,22 +15,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli_common.h"
-#include "model/config.h"
-#include "model/domain.h"
-#include "model/host.h"
-#include "place/ledger.h"
-#include "place/fit.h"
-#include "picture/svg.h"
 
 enum { OPT_HOST = 256, OPT_LEDGER, OPT_RELEASE, OPT_STRATEGY, OPT_FORMAT, OPT_DEDICATED,
-       OPT_THREADS, OPT_HUGETLBFS };
+       OPT_THREADS, OPT_HUGETLBFS, OPT_DRY_RUN, OPT_RESERVE };
 
 static const char usage_plan[] =
-    "usage: vnuma plan [--host SOURCE] [--ledger FILE] [--strategy pack|spread]\n"
-    "                  [--dedicated] [--thread-policy prefer|isolate|require]\n"
+    "usage: vnuma plan [--host SOURCE] [--ledger FILE [--reserve-memory SIZE] [--dry-run]]\n"
+    "                  [--strategy pack|spread] [--dedicated]\n"
+    "                  [--thread-policy prefer|isolate|require]\n"
     "                  [--hugetlbfs PATH=SIZE] [--format xml|json|svg] DOMAIN.xml\n"
     "       vnuma plan --ledger FILE --release NAME\n"
     "\n"
@@ -56,8 +35,11 @@ static const char usage_plan[] =
     "and with dedicated CPUs a <vcpupin> per vCPU and an <emulatorpin>.\n"
     "\n"
     "Each cell's memory must fit a node's free memory (huge-page-backed cells:\n"
-    "the node's free pages of that size); cells go to distinct nodes, except\n"
-    "that a cell larger than any node spans the fewest nodes close together.\n"
+    "the node's free pages of that size); with --ledger, what a node offers is\n"
+    "its total memory (pages) less --reserve-memory and less what the ledger\n"
+    "records there, since the free memory already counts running guests.\n"
+    "Cells go to distinct nodes, except that a cell larger than any node\n"
+    "spans the fewest nodes close together.\n"
     "The smallest sum of host distances between the cells' nodes wins, then\n"
     "the strategy, then the lowest node ids.\n"
     "\n"
@@ -72,6 +54,13 @@ static const char usage_plan[] =
     "  --ledger FILE           subtract what the guests recorded in FILE took,\n"
     "                          and record this one (by domain name; a name\n"
     "                          already there is refused).  Locked and atomic.\n"
+    "                          FILE records its host's fingerprint: another\n"
+    "                          host's ledger is refused\n"
+    "  --reserve-memory SIZE   with --ledger: memory kept for the host on each\n"
+    "                          node (512M, 2G; default 0), like Nova's\n"
+    "                          reserved_host_memory_mb\n"
+    "  --dry-run               with --ledger: show the placement, record nothing\n"
+    "                          (the ledger is read, nothing is written or made)\n"
     "  --release NAME          remove NAME from the ledger (give its share back)\n"
     "  --strategy pack|spread  prefer the fullest nodes that fit (default) or\n"
     "                          the emptiest (by free memory)\n"
@@ -91,18 +80,15 @@ static const char usage_plan[] =
     "exit status: 0 ok, 1 invalid input or it does not fit, 2 usage,\n"
     "3 host or system failure\n";
 
-typedef enum { PLAN_XML, PLAN_JSON, PLAN_SVG } plan_format;
-
-typedef struct plan_opts {
+typedef struct plan_cli {
     const char *host_src, *ledger, *release;
-    vn_fit_strategy strategy;
-    vn_thread_policy policy;
-    plan_format format;
-    bool dedicated;
-    vn_config cfg;
-} plan_opts;
+    vnuma_plan_output format;
+    bool reserve;                 /* --reserve-memory given */
+    vnuma_plan_options *opts;
+    vnuma_config *cfg;
+} plan_cli;
 
-static int parse_plan_opts(int argc, char **argv, plan_opts *o)
+static int parse_plan_opts(int argc, char **argv, plan_cli *o)
 {
     static const struct option opts[] = {
         {"host", required_argument, NULL, OPT_HOST},
@@ -113,42 +99,56 @@ static int parse_plan_opts(int argc, char **argv, plan_opts *o)
         {"dedicated", no_argument, NULL, OPT_DEDICATED},
         {"thread-policy", required_argument, NULL, OPT_THREADS},
         {"hugetlbfs", required_argument, NULL, OPT_HUGETLBFS},
+        {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+        {"reserve-memory", required_argument, NULL, OPT_RESERVE},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     int c, v;
-    vn_error e = {0};
+    uint64_t kib;
     optind = 1;
     while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+        vnuma_error *err = NULL;
         switch (c) {
         case OPT_HOST: o->host_src = optarg; break;
         case OPT_LEDGER: o->ledger = optarg; break;
         case OPT_RELEASE: o->release = optarg; break;
-        case OPT_DEDICATED: o->dedicated = true; break;
+        case OPT_DEDICATED: vnuma_plan_options_set_dedicated(o->opts, 1); break;
+        case OPT_DRY_RUN: vnuma_plan_options_set_dry_run(o->opts, 1); break;
         case OPT_STRATEGY:
-            if ((v = vn_fit_strategy_from_string(optarg)) < 0)
+            if ((v = vnuma_strategy_from_string(optarg)) < 0)
                 return vn_cli_usage_error("plan", "--strategy takes pack or spread"), -1;
-            o->strategy = (vn_fit_strategy)v;
+            (void)vnuma_plan_options_set_strategy(o->opts, v, NULL);
             break;
         case OPT_THREADS:
-            if ((v = vn_thread_policy_from_string(optarg)) < 0)
+            if ((v = vnuma_thread_policy_from_string(optarg)) < 0)
                 return vn_cli_usage_error("plan", "--thread-policy takes prefer, isolate or "
                                           "require"), -1;
-            o->policy = (vn_thread_policy)v;
+            (void)vnuma_plan_options_set_thread_policy(o->opts, v, NULL);
             break;
         case OPT_FORMAT:
             if (!strcmp(optarg, "xml"))
-                o->format = PLAN_XML;
+                o->format = VNUMA_PLAN_XML;
             else if (!strcmp(optarg, "json"))
-                o->format = PLAN_JSON;
+                o->format = VNUMA_PLAN_JSON;
             else if (!strcmp(optarg, "svg"))
-                o->format = PLAN_SVG;
+                o->format = VNUMA_PLAN_SVG;
             else
                 return vn_cli_usage_error("plan", "--format takes xml, json or svg"), -1;
             break;
         case OPT_HUGETLBFS:
-            if (vn_config_add_mount_spec(&o->cfg, optarg, &e) < 0)
-                return vn_cli_usage_error("plan", vn_error_text(&e)), -1;
+            if (vnuma_config_add_hugetlbfs_spec(o->cfg, optarg, &err) < 0) {
+                vn_cli_usage_error("plan", vnuma_error_text(err));
+                vnuma_error_free(err);
+                return -1;
+            }
+            break;
+        case OPT_RESERVE:
+            if (!vn_cli_parse_size(optarg, &kib))
+                return vn_cli_usage_error("plan", "--reserve-memory takes a size with its "
+                                          "unit (512M, 2G)"), -1;
+            vnuma_plan_options_set_reserve_memory(o->opts, kib);
+            o->reserve = true;
             break;
         case 'h':
             fputs(usage_plan, stdout);
@@ -160,292 +160,54 @@ static int parse_plan_opts(int argc, char **argv, plan_opts *o)
     return optind;
 }
 
-/* "pages": {"2048": 1024, ...}: huge pages taken per size (when any). */
-static void add_page_totals(vn_buf *b, const vn_fit_result *res)
+static int do_release(const plan_cli *o)
 {
-    uint64_t sizes[8] = {0}, counts[8] = {0};
-    size_t n = 0;
-    for (size_t i = 0; i < res->taken.ntakes; i++) {
-        const vn_take *t = &res->taken.takes[i];
-        if (!t->page_kib)
-            continue;
-        size_t k = 0;
-        while (k < n && sizes[k] != t->page_kib)
-            k++;
-        if (k == n) {
-            if (n == VN_ARRAY_LEN(sizes))
-                continue;
-            sizes[n++] = t->page_kib;
-        }
-        counts[k] += t->amount;
-    }
-    if (!n)
-        return;
-    vn_buf_add(b, ", \"pages\": {");
-    for (size_t k = 0; k < n; k++)
-        vn_buf_addf(b, "%s\"%llu\": %llu", k ? ", " : "", (unsigned long long)sizes[k],
-                    (unsigned long long)counts[k]);
-    vn_buf_addc(b, '}');
-}
-
-static char *plan_json(const vn_domain *dom, const plan_opts *o, const vn_fit_request *req,
-                       const vn_fit_result *res, bool dedicated)
-{
-    vn_buf b = {0};
-    vn_buf_add(&b, "{\n  \"guest\": ");
-    vn_buf_add_json_string(&b, dom->name);
-    vn_buf_addf(&b, ",\n  \"strategy\": \"%s\",\n  \"dedicated\": %s,\n",
-                vn_fit_strategy_to_string(o->strategy), dedicated ? "true" : "false");
-    if (dedicated)
-        vn_buf_addf(&b, "  \"thread_policy\": \"%s\",\n",
-                    vn_thread_policy_to_string(o->policy));
-    vn_buf_add(&b, "  \"cells\": [\n");
-    uint64_t mem = 0;
-    size_t ncpus = 0;
-    for (size_t i = 0; i < res->ncells; i++) {
-        const vn_fit_cell *fc = &req->cells[i];
-        const vn_fit_cell_result *cr = &res->cells[i];
-        vn_buf_addf(&b, "    {\"cell\": %u, \"memory_kib\": %llu, \"page_kib\": %llu, \"nodes\": [",
-                    fc->id, (unsigned long long)fc->mem_kib, (unsigned long long)fc->page_kib);
-        for (size_t k = 0; k < cr->nnodes; k++)
-            vn_buf_addf(&b, "%s{\"node\": %u, \"%s\": %llu}", k ? ", " : "", cr->nodes[k],
-                        fc->page_kib ? "pages" : "memory_kib", (unsigned long long)cr->amount[k]);
-        vn_buf_add(&b, "], \"cpus\": [");
-        for (size_t k = 0; k < cr->ncpus; k++)
-            vn_buf_addf(&b, "%s%u", k ? ", " : "", cr->cpus[k]);
-        vn_buf_addf(&b, "]}%s\n", i + 1 < res->ncells ? "," : "");
-        mem += fc->mem_kib;
-        ncpus += cr->ncpus;
-    }
-    VN_AUTOFREE char *ns = vn_bitmap_format(dom->numatune_nodeset);
-    VN_AUTOFREE char *cpus = vn_bitmap_format(res->taken.cpus);
-    vn_buf_addf(&b, "  ],\n  \"totals\": {\"memory_kib\": %llu, \"cpus\": %zu, \"nodeset\": \"%s\", "
-                "\"host_cpus_taken\": \"%s\"", (unsigned long long)mem, ncpus, ns, cpus);
-    add_page_totals(&b, res);
-    vn_buf_addf(&b, "},\n  \"distance_sum\": %llu\n}\n", (unsigned long long)res->distance_sum);
-    return vn_buf_steal(&b);
-}
-
-/* The picture: the host with one overlay cell per guest cell (colour = its
- * index).  Memory: from the fit when there is one (res, parallel to req's
- * cells; amounts in pages when the cell is backed by huge pages), else from
- * the cell's <memnode> (a <vnuma> expansion binds each cell to one node; the
- * nodes of a nodeset of several are marked without amounts, the split not
- * being known).  Pins: the domain's <vcpupin>s, a vCPU in no cell counting
- * with cell 0 as in the fit. */
-static char *plan_svg(const vn_host *host, const vn_domain *dom, const vn_fit_request *req,
-                      const vn_fit_result *res)
-{
-    VN_AUTOFREE char *title = dom->name ? vn_asprintf("Guest %s", dom->name) : NULL;
-    vn_svg_overlay *ov = vn_svg_overlay_new(title);
-    for (size_t i = 0; i < dom->ncells; i++) {
-        VN_AUTOFREE char *label = vn_asprintf("guest cell %u", dom->cells[i].id);
-        vn_svg_overlay_add_cell(ov, label, (unsigned)i);
-    }
-    for (size_t i = 0; res && i < res->ncells; i++) {
-        const vn_fit_cell *fc = &req->cells[i];
-        const vn_fit_cell_result *cr = &res->cells[i];
-        if (fc->id >= ov->ncells)
-            continue;
-        for (size_t k = 0; k < cr->nnodes; k++) {
-            uint64_t kib = cr->amount[k];
-            if (fc->page_kib && !vn_mul_u64(kib, fc->page_kib, &kib))
-                kib = UINT64_MAX;
-            vn_svg_cell_add_mem(&ov->cells[fc->id], cr->nodes[k], kib);
-        }
-    }
-    for (size_t i = 0; !res && i < dom->ncells; i++) {
-        const vn_cell *cell = &dom->cells[i];
-        if (!cell->has_memnode || !cell->memnode_nodeset)
-            continue;
-        bool one = vn_bitmap_count(cell->memnode_nodeset) == 1;
-        vn_bitmap_foreach(cell->memnode_nodeset, n)
-            vn_svg_cell_add_mem(&ov->cells[i], (unsigned)n, one ? cell->mem_kib : 0);
-    }
-    for (size_t i = 0; ov->ncells && i < dom->nvcpupins; i++) {
-        const vn_pin *p = &dom->vcpupins[i];
-        int cell = vn_domain_vcpu_cell(dom, p->id);
-        VN_AUTOFREE char *label = vn_asprintf("v%u", p->id);
-        vn_bitmap_foreach(p->cpuset, cpu)
-            vn_svg_cell_pin(&ov->cells[cell >= 0 ? (size_t)cell : 0], (unsigned)cpu, label);
-    }
-    char *svg = vn_svg_host(host, ov);
-    vn_svg_overlay_free(ov);
-    return svg;
-}
-
-/* The result must pass `vnuma check` against the same host: check it. */
-static int self_check(const char *xml, const vn_host *host, const vn_config *cfg, vn_error *e)
-{
-    vn_warnings w = {0};
-    vn_domain *d = vn_domain_parse(xml, strlen(xml), VN_PARSE_ABI_UPDATE, e);
-    int rc = d ? vn_domain_validate_start(d, host, cfg, &w, e) : -1;
-    vn_warnings_clear(&w);
-    vn_domain_free(d);
+    vnuma_error *err = NULL;
+    int rc = vnuma_ledger_release(o->ledger, o->release, &err) < 0 ? vn_cli_fail_lines(err)
+                                                                    : VN_EXIT_OK;
+    vnuma_error_free(err);
     return rc;
 }
 
-static int do_release(const plan_opts *o)
+/* The output asked for (caller frees). */
+static char *plan_output(const plan_cli *o, const vnuma_plan *plan, vnuma_error **err)
 {
-    vn_error e = {0};
-    vn_ledger l = {0};
-    int rc = VN_EXIT_OK;
-    vn_ledger_file lf;
-    if (vn_ledger_open(&lf, o->ledger, 0, &e) < 0)
-        return vn_cli_report_lines(&e);
-    if (vn_ledger_load(&lf, &l, &e) < 0) {
-        rc = vn_cli_report_lines(&e);
-    } else if (!vn_ledger_remove(&l, o->release)) {
-        fprintf(stderr, "error: guest '%s' is not in ledger %s\n", o->release, o->ledger);
-        rc = VN_EXIT_INVALID;
-    } else if (vn_ledger_save(&lf, &l, &e) < 0) {
-        rc = vn_cli_report_lines(&e);
-    }
-    vn_ledger_clear(&l);
-    vn_ledger_close(&lf);
-    return rc;
+    if (o->format == VNUMA_PLAN_SVG)
+        return vnuma_plan_svg(plan);
+    const char *s = o->format == VNUMA_PLAN_JSON ? vnuma_plan_json(plan, err)
+                                                 : vnuma_plan_xml(plan);
+    return s ? strdup(s) : NULL;
 }
 
-typedef struct plan_run {
-    vn_host *host;
-    vn_domain *dom;
-    vn_ledger ledger;
-    vn_usage used;
-    vn_fit_request req;
-    vn_fit_result res;
-    vn_ledger_file lf;      /* locked from before the read until after the write */
-    char *out;
-} plan_run;
-
-static void plan_run_clear(plan_run *r)
+static int do_plan(plan_cli *o, const char *path)
 {
-    vn_host_free(r->host);
-    vn_domain_free(r->dom);
-    vn_ledger_clear(&r->ledger);
-    vn_usage_clear(&r->used);
-    vn_fit_request_clear(&r->req);
-    vn_fit_result_clear(&r->res);
-    vn_ledger_close(&r->lf);
-    free(r->out);
-}
-
-/* Under the lock: read the ledger, refuse a known name, sum it. */
-static int ledger_prepare(const plan_opts *o, plan_run *r, vn_error *e)
-{
-    if (!r->dom->name || !vn_ledger_name_ok(r->dom->name)) {
-        vn_error_set(e, VNUMA_ERR_INVALID, "the domain needs a <name> (without control "
-                     "characters or spaces at its ends) to be recorded in the ledger");
-        return -1;
-    }
-    if (vn_ledger_open(&r->lf, o->ledger, 0, e) < 0 ||
-        vn_ledger_load(&r->lf, &r->ledger, e) < 0)
-        return -1;
-    if (vn_ledger_find(&r->ledger, r->dom->name)) {
-        vn_error_set(e, VNUMA_ERR_INVALID, "guest '%s' is already placed in ledger %s; "
-                     "release it first (--release)", r->dom->name, o->ledger);
-        return -1;
-    }
-    if (!vn_ledger_total(&r->ledger, &r->used)) {
-        vn_error_set(e, VNUMA_ERR_INVALID, "corrupt ledger %s: totals overflow", o->ledger);
-        return -1;
-    }
-    /* a ledger of another host (or of this one before it changed) would
-     * have its records silently ignored: refuse it */
-    VN_AUTOFREE char *foreign = vn_usage_foreign(&r->used, r->host);
-    if (foreign) {
-        vn_error_set(e, VNUMA_ERR_INVALID, "ledger %s records %s, which host %s lacks "
-                     "(a ledger of another host?)", o->ledger, foreign,
-                     r->host->source ? r->host->source : "");
-        return -1;
-    }
-    return 0;
-}
-
-/* A <vnuma> domain: its element places the cells, so nothing is fitted; it
- * is expanded on the host, checked, and printed or drawn. */
-static int plan_vnuma(const plan_opts *o, plan_run *r)
-{
-    vn_error e = {0};
-    vn_warnings w = {0};
-    const char *why = o->ledger ? "recorded in a ledger"
-                      : o->format == PLAN_JSON ? "printed as a JSON plan" : NULL;
-    if (why) {
-        fprintf(stderr, "error: domain '%s' has a <vnuma> element, which places its cells: "
-                "it is expanded, not fitted, and cannot be %s (use --format xml or svg, "
-                "without --ledger)\n", r->dom->name ? r->dom->name : "", why);
-        return VN_EXIT_INVALID;
-    }
-    r->dom = vn_cli_expand_domain(r->dom, r->host, &o->cfg, &w, &e);
-    vn_cli_print_warnings(&w);
-    VN_AUTOFREE char *xml = r->dom ? vn_domain_format(r->dom, &e) : NULL;
-    if (!xml || self_check(xml, r->host, &o->cfg, &e) < 0)
-        return vn_cli_report_lines(&e);
-    r->out = o->format == PLAN_SVG ? plan_svg(r->host, r->dom, NULL, NULL) : vn_strdup(xml);
-    fputs(r->out, stdout);
-    return VN_EXIT_OK;
-}
-
-static int do_plan(const plan_opts *o, const char *path)
-{
-    plan_run r = {.lf = {.lock = -1, .at = {.dirfd = -1}}};
-    vn_error e = {0};
-    int rc = VN_EXIT_OK;
-    char *xml = NULL;   /* not VN_AUTOFREE: the gotos jump over declarations */
-    if (!(r.host = vn_cli_load_host(o->host_src, true, &e)) ||
-        !(r.dom = vn_cli_load_domain(path, VN_PARSE_ABI_UPDATE, &e))) {
-        rc = vn_cli_report_lines(&e);
-        goto out;
-    }
-    if (r.dom->vnuma.present) {
-        rc = plan_vnuma(o, &r);
-        goto out;
-    }
-    if (!vn_domain_wants_auto_placement(r.dom)) {
-        fprintf(stderr, "error: domain '%s' does not ask for automatic placement of guest "
-                "NUMA cells: plan needs <cpu><numa> cells and <numatune><memory "
-                "placement='auto'/> or <vcpu placement='auto'>\n", r.dom->name ? r.dom->name : "");
-        rc = VN_EXIT_INVALID;
-        goto out;
-    }
-    bool dedicated = o->dedicated || r.dom->nvcpupins > 0;
-    if (vn_fit_request_from_domain(r.dom, &o->cfg, dedicated, &r.req, &e) < 0 ||
-        (o->ledger && ledger_prepare(o, &r, &e) < 0)) {
-        rc = vn_cli_report_lines(&e);
-        goto out;
-    }
-    r.req.strategy = o->strategy;
-    r.req.policy = o->policy;
-    if (vn_fit(r.host, &r.used, &r.req, &r.res, &e) < 0) {
-        rc = vn_cli_report_lines(&e);
-        goto out;
-    }
-    vn_fit_apply_domain(r.dom, r.host, &r.used, &r.req, &r.res, dedicated);
-    xml = vn_domain_format(r.dom, &e);
-    if (!xml || self_check(xml, r.host, &o->cfg, &e) < 0) {
-        rc = vn_cli_report_lines(&e);
-        goto out;
-    }
-    r.out = o->format == PLAN_JSON ? plan_json(r.dom, o, &r.req, &r.res, dedicated)
-            : o->format == PLAN_SVG ? plan_svg(r.host, r.dom, &r.req, &r.res)
-            : vn_strdup(xml);
-    if (o->ledger) {
-        vn_ledger_add(&r.ledger, r.dom->name, &r.res.taken);
-        if (vn_ledger_save(&r.lf, &r.ledger, &e) < 0) {
-            rc = vn_cli_report_lines(&e);
-            goto out;
-        }
-    }
-    fputs(r.out, stdout);
-out:
-    free(xml);
-    plan_run_clear(&r);
+    vnuma_error *err = NULL;
+    vnuma_domain *dom = NULL;
+    vnuma_plan *plan = NULL;
+    char **w = NULL, *out = NULL;
+    vnuma_plan_options_set_config(o->opts, o->cfg);
+    vnuma_plan_options_set_ledger(o->opts, o->ledger);
+    vnuma_plan_options_set_output(o->opts, o->format);
+    vnuma_host *host = vn_cli_host(o->host_src, true, &err);
+    if (host)
+        dom = vnuma_domain_read(path, VNUMA_PARSE_ABI_UPDATE, &err);
+    if (dom)
+        plan = vnuma_plan_domain(dom, host, o->opts, &w, &err);
+    vn_cli_warn(w);
+    if (plan)
+        out = plan_output(o, plan, &err);
+    int rc = out ? (fputs(out, stdout), VN_EXIT_OK) : vn_cli_fail_lines(err);
+    free(out);
+    vnuma_plan_free(plan);
+    vnuma_domain_free(dom);
+    vnuma_host_free(host);
+    vnuma_error_free(err);
     return rc;
 }
 
 int vn_cmd_plan(int argc, char **argv)
 {
-    plan_opts o = {.strategy = VN_FIT_PACK, .policy = VN_THREAD_PREFER};
-    vn_config_init(&o.cfg);
+    plan_cli o = {.opts = vnuma_plan_options_new(), .cfg = vnuma_config_new()};
     int rc;
     int i = parse_plan_opts(argc, argv, &o);
     if (i < 0)
@@ -456,8 +218,12 @@ int vn_cmd_plan(int argc, char **argv)
         rc = do_release(&o);
     else if (argc - i != 1)
         rc = vn_cli_usage_error("plan", "expected one DOMAIN.xml");
+    else if (o.reserve && !o.ledger)
+        rc = vn_cli_usage_error("plan", "--reserve-memory needs --ledger FILE (without a "
+                                "ledger, the host's free memory counts)");
     else
         rc = do_plan(&o, argv[i]);
-    vn_config_clear(&o.cfg);
+    vnuma_plan_options_free(o.opts);
+    vnuma_config_free(o.cfg);
     return rc;
 }

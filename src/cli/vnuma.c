@@ -1,8 +1,9 @@
 /*
  * vnuma.c - the `vnuma` command: a thin front end over libvnuma.
  *
- * Each subcommand parses its options, loads the models (domain, host,
- * configuration), calls the core and prints.  Exit codes (vnuma(1)):
+ * Each subcommand parses its options, calls the library (include/vnuma.h)
+ * and prints; xml, check, argv and the built-in example are here, the
+ * others in cmd_*.c (README.md lists them).  Exit codes (vnuma(1)):
  *   0 ok, 1 invalid input (the domain or a value), 2 usage,
  *   3 host or system failure (a file that cannot be read, a host that
  *     lacks what the domain asks).
@@ -16,12 +17,9 @@
 #include "cli_apply.h"
 #include "cmd_advise.h"
 #include "cmd_host.h"
+#include "cmd_ledger.h"
 #include "cmd_plan.h"
 #include "cmd_partition.h"
-#include "model/config.h"
-#include "model/domain.h"
-#include "model/host.h"
-#include "qemu/qemu.h"
 
 /* The built-in example `vnuma` runs with no arguments: a two-cell guest
  * with per-cell binding, as in the README. */
@@ -61,6 +59,7 @@ static const char usage_main[] =
     "  plan    place each guest NUMA cell of an auto-placed domain on host nodes\n"
     "  advise  print the host nodes for NCPUS:MB in numad's -w format, without numad\n"
     "  partition  convert a domain into a <vnuma> one mirroring the host\n"
+    "  ledger  list what a placement ledger holds (the guests `plan` recorded)\n"
     "  run     run a command under the domain's host policy (cgroup, policy, affinity)\n"
     "  launch  start QEMU for the domain as libvirt 9.0 does, placement enforced\n"
     "  stop    end a guest or run process; remove its cgroups and state\n"
@@ -125,8 +124,8 @@ static const char usage_argv[] =
 typedef struct cli {
     const char *host_src;      /* NULL = this machine */
     bool expand;               /* xml --expand */
-    vn_config cfg;
-    vn_argv_style style;
+    vnuma_config *cfg;
+    vnuma_argv_style style;
 } cli;
 
 enum { OPT_HOST = 256, OPT_HUGETLBFS, OPT_BACKING_DIR, OPT_DOMAIN_ID, OPT_FORMAT, OPT_EXPAND };
@@ -145,37 +144,41 @@ static int parse_opts(int argc, char **argv, const char *cmd, const char *help,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    int o;
-    vn_error e = {0};
+    int o, id;
     optind = 1;
     while ((o = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+        vnuma_error *err = NULL;
         switch (o) {
         case OPT_HOST:
             c->host_src = optarg;
             break;
         case OPT_HUGETLBFS:
-            if (vn_config_add_mount_spec(&c->cfg, optarg, &e) < 0)
-                return vn_cli_usage_error(cmd, vn_error_text(&e)), -1;
+            if (vnuma_config_add_hugetlbfs_spec(c->cfg, optarg, &err) < 0) {
+                vn_cli_usage_error(cmd, vnuma_error_text(err));
+                vnuma_error_free(err);
+                return -1;
+            }
             break;
         case OPT_BACKING_DIR:
-            if (!*optarg)
+            if (vnuma_config_set_memory_backing_dir(c->cfg, optarg, &err) < 0) {
+                vnuma_error_free(err);
                 return vn_cli_usage_error(cmd, "--memory-backing-dir must not be empty"), -1;
-            free(c->cfg.memory_backing_dir);
-            c->cfg.memory_backing_dir = vn_strdup(optarg);
+            }
             break;
         case OPT_DOMAIN_ID:
-            if (!vn_parse_int(optarg, &c->cfg.domain_id) || c->cfg.domain_id < -1)
+            if (!vn_cli_parse_domain_id(optarg, &id))
                 return vn_cli_usage_error(cmd, "--domain-id takes an integer >= -1"), -1;
+            vnuma_config_set_domain_id(c->cfg, id);
             break;
         case OPT_FORMAT:
             if (!with_format)
                 return vn_cli_usage_error(cmd, "unknown option '--format'"), -1;
             if (!strcmp(optarg, "args"))
-                c->style = VN_ARGV_ARGS;
+                c->style = VNUMA_ARGV_ARGS;
             else if (!strcmp(optarg, "shell"))
-                c->style = VN_ARGV_SHELL;
+                c->style = VNUMA_ARGV_SHELL;
             else if (!strcmp(optarg, "json"))
-                c->style = VN_ARGV_JSON;
+                c->style = VNUMA_ARGV_JSON;
             else
                 return vn_cli_usage_error(cmd, "--format takes args, shell or json"), -1;
             break;
@@ -196,111 +199,111 @@ static int parse_opts(int argc, char **argv, const char *cmd, const char *help,
     return optind;
 }
 
+/* xml: the document as libvirt formats it (as qemuxml2xml parses it: no
+ * ABI update), a <vnuma> one expanded first with --expand. */
+static int do_xml(const cli *c, const char *path)
+{
+    vnuma_error *err = NULL;
+    vnuma_host *host = NULL;
+    char *s = NULL;
+    vnuma_domain *d = vnuma_domain_read(path, 0, &err);
+    if (d && c->expand && vnuma_domain_has_vnuma(d)) {
+        char **w = NULL;
+        host = vn_cli_host(c->host_src, false, &err);
+        if (!err && vnuma_domain_expand(d, host, c->cfg, &w, &err) < 0) {
+            vnuma_domain_free(d);
+            d = NULL;
+        }
+        vn_cli_warn(w);
+    }
+    if (d && !err)
+        s = vnuma_domain_format(d, &err);
+    int rc = s ? (fputs(s, stdout), VN_EXIT_OK) : vn_cli_fail(err);
+    free(s);
+    vnuma_domain_free(d);
+    vnuma_host_free(host);
+    vnuma_error_free(err);
+    return rc;
+}
+
 static int cmd_xml(int argc, char **argv)
 {
-    cli c = {0};
-    vn_host *host = NULL;
-    vn_error e = {0};
-    vn_warnings w = {0};
-    char *s = NULL;
-    int rc = VN_EXIT_OK;
-    vn_config_init(&c.cfg);
-    int i = parse_opts(argc, argv, "xml", usage_xml, false, &c);
-    if (i < 0) {
+    cli c = {.cfg = vnuma_config_new()};
+    int rc, i = parse_opts(argc, argv, "xml", usage_xml, false, &c);
+    if (i < 0)
         rc = VN_EXIT_USAGE;
-        goto out;
-    }
-    if (argc - i != 1) {
+    else if (argc - i != 1)
         rc = vn_cli_usage_error("xml", "expected one DOMAIN.xml");
-        goto out;
-    }
-    vn_domain *d = vn_cli_load_domain(argv[i], 0, &e);
-    if (d && c.expand && d->vnuma.present) {
-        host = vn_cli_load_host(c.host_src, false, &e);
-        d = e.code ? (vn_domain_free(d), NULL) : vn_cli_expand_domain(d, host, &c.cfg, &w, &e);
-        vn_cli_print_warnings(&w);
-    }
+    else
+        rc = do_xml(&c, argv[i]);
+    vnuma_config_free(c.cfg);
+    return rc;
+}
+
+/* One domain of check or argv: its exit status. */
+static int one_domain(const cli *c, const vnuma_host *host, const char *path, bool several,
+                      bool print)
+{
+    vnuma_error *err = NULL;
+    char **w = NULL, **args = NULL;
+    vnuma_domain *d = vnuma_domain_read(path, VNUMA_PARSE_ABI_UPDATE, &err);
     if (d)
-        s = vn_domain_format(d, &e);
-    vn_domain_free(d);
-    if (!s) {
-        rc = vn_cli_report(&e);
-        goto out;
+        args = vnuma_domain_argv(d, host, c->cfg, &w, &err);
+    vn_cli_warn(w);
+    int rc = VN_EXIT_OK;
+    if (!args) {
+        if (several)
+            fprintf(stderr, "%s: ", path);
+        rc = vn_cli_fail(err);
+    } else if (print) {
+        if (several)
+            printf("# %s\n", path);
+        char *s = vnuma_argv_format(args, c->style);
+        fputs(s, stdout);
+        free(s);
     }
-    fputs(s, stdout);
-    free(s);
-out:
-    vn_host_free(host);
-    vn_config_clear(&c.cfg);
+    vnuma_strv_free(args);
+    vnuma_domain_free(d);
+    vnuma_error_free(err);
     return rc;
 }
 
 /* check and argv: the same pipeline; argv also prints. */
 static int run_domains(int argc, char **argv, const char *cmd, const char *help, bool print)
 {
-    cli c = {0};
+    cli c = {.cfg = vnuma_config_new()};
+    vnuma_error *err = NULL;
+    vnuma_host *host = NULL;
     int rc = VN_EXIT_OK;
-    vn_error e = {0};
-    vn_host *host = NULL;
-
-    vn_config_init(&c.cfg);
     int i = parse_opts(argc, argv, cmd, help, print, &c);
-    if (i < 0) {
+    if (i < 0)
         rc = VN_EXIT_USAGE;
-        goto out;
-    }
-    if (i >= argc) {
+    else if (i >= argc)
         rc = vn_cli_usage_error(cmd, "expected DOMAIN.xml");
-        goto out;
-    }
-    host = vn_cli_load_host(c.host_src, false, &e);
-    if (e.code) {
-        rc = vn_cli_report(&e);
-        goto out;
-    }
-    int ndomains = argc - i;
-    for (; i < argc; i++) {
-        vn_error de = {0};
-        vn_warnings w = {0};
-        vn_argv av = {0};
-        vn_domain *d = vn_cli_expand_domain(vn_cli_load_domain(argv[i], VN_PARSE_ABI_UPDATE, &de), host, &c.cfg,
-                                            &w, &de);
-        int r = d ? vn_qemu_build(d, host, &c.cfg, &w, &av, &de) : -1;
-        vn_cli_print_warnings(&w);
-        if (r < 0) {
-            if (ndomains > 1)
-                fprintf(stderr, "%s: ", argv[i]);
-            int x = vn_cli_report(&de);
+    else if (host = vn_cli_host(c.host_src, false, &err), err)
+        rc = vn_cli_fail(err);
+    else
+        for (int k = i; k < argc; k++) {
+            int x = one_domain(&c, host, argv[k], argc - i > 1, print);
             if (rc == VN_EXIT_OK || x == VN_EXIT_HOST)
                 rc = x;
-        } else if (print) {
-            if (ndomains > 1)
-                printf("# %s\n", argv[i]);
-            char *s = vn_argv_format(&av, c.style);
-            fputs(s, stdout);
-            free(s);
         }
-        vn_argv_clear(&av);
-        vn_domain_free(d);
-    }
-out:
-    vn_host_free(host);
-    vn_config_clear(&c.cfg);
+    vnuma_host_free(host);
+    vnuma_error_free(err);
+    vnuma_config_free(c.cfg);
     return rc;
 }
 
 static int run_example(void)
 {
-    vn_error e = {0};
-    vn_warnings w = {0};
-    vn_argv av = {0};
-    vn_config cfg;
-    vn_config_init(&cfg);
-    vn_host *host = vn_host_load_sysfs("/", &e);
+    vnuma_error *err = NULL;
+    char **w = NULL, **args = NULL;
+    vnuma_host *host = vnuma_host_load(NULL, &err);
     if (!host) {
         fprintf(stderr, "warning: cannot read this machine's NUMA topology (%s); "
-                        "checking without host rules\n", e.msg);
-        e = (vn_error){0};
+                        "checking without host rules\n", vnuma_error_message(err));
+        vnuma_error_free(err);
+        err = NULL;
     }
     printf("# vnuma argv on the built-in example domain:\n#\n");
     for (const char *p = example_domain; *p;) {
@@ -308,21 +311,22 @@ static int run_example(void)
         printf("#   %.*s\n", (int)(nl - p), p);
         p = nl + 1;
     }
-    vn_domain *d = vn_domain_parse(example_domain, strlen(example_domain), VN_PARSE_ABI_UPDATE, &e);
+    vnuma_domain *d = vnuma_domain_parse_memory(example_domain, strlen(example_domain), &err);
+    if (d)
+        args = vnuma_domain_argv(d, host, NULL, &w, &err);
+    vn_cli_warn(w);
     int rc = VN_EXIT_OK;
-    if (!d || vn_qemu_build(d, host, &cfg, &w, &av, &e) < 0) {
-        vn_cli_print_warnings(&w);
-        rc = vn_cli_report(&e);
+    if (!args) {
+        rc = vn_cli_fail(err);
     } else {
-        vn_cli_print_warnings(&w);
-        char *s = vn_argv_format(&av, VN_ARGV_ARGS);
+        char *s = vnuma_argv_format(args, VNUMA_ARGV_ARGS);
         fputs(s, stdout);
         free(s);
     }
-    vn_argv_clear(&av);
-    vn_domain_free(d);
-    vn_host_free(host);
-    vn_config_clear(&cfg);
+    vnuma_strv_free(args);
+    vnuma_domain_free(d);
+    vnuma_host_free(host);
+    vnuma_error_free(err);
     return rc;
 }
 
@@ -353,6 +357,8 @@ int main(int argc, char **argv)
         return vn_cmd_advise(argc - 1, argv + 1);
     if (!strcmp(cmd, "partition"))
         return vn_cmd_partition(argc - 1, argv + 1);
+    if (!strcmp(cmd, "ledger"))
+        return vn_cmd_ledger(argc - 1, argv + 1);
     static const struct { const char *name; int (*fn)(int, char **); } apply[] = {
         {"run", vn_cmd_run}, {"launch", vn_cmd_launch}, {"stop", vn_cmd_stop},
         {"list", vn_cmd_list}, {"numatune", vn_cmd_numatune}, {"status", vn_cmd_status},

@@ -88,6 +88,13 @@ vn_bitmap *vn_host_nodes_with_memory(const vn_host *h);
  * counts cores and the SVG picture draws core boxes by it. */
 unsigned vn_host_cpu_core_key(const vn_host_cpu *cpu);
 
+/* host_fingerprint.c: which host this is, for a placement ledger: 16 hex
+ * digits hashing the node ids, each node's CPU ids and MemTotal (in whole
+ * GiB, rounded up) and the huge page sizes; the same across reboots and
+ * sources of one machine (caller frees).  _text: the text hashed. */
+char *vn_host_fingerprint(const vn_host *h);
+char *vn_host_fingerprint_text(const vn_host *h);
+
 /* Loaders.  vn_host_load picks one from a source string (host_load.c):
  * NULL or "" this machine, "sysfs:DIR", "synthetic:SPEC", "none" (no host:
  * NULL without an error), else a capabilities XML file. */

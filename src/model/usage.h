@@ -37,6 +37,7 @@ VN_NODISCARD bool vn_usage_add(vn_usage *u, unsigned node, uint64_t page_kib, ui
 VN_NODISCARD bool vn_usage_merge(vn_usage *dst, const vn_usage *src);
 uint64_t vn_usage_get(const vn_usage *u, unsigned node, uint64_t page_kib);
 void vn_usage_clear(vn_usage *u);
+VN_DEFINE_AUTOCLEAR(vn_usage, vn_usage_clear)
 /* What u records that host lacks: "nodes 9,12", "CPUs 64-71", or both
  * joined by " and "; NULL when everything exists (caller frees). */
 char *vn_usage_foreign(const vn_usage *u, const struct vn_host *host);

@@ -66,6 +66,14 @@ typedef struct vn_fit_request {
     size_t ncells;
     vn_fit_strategy strategy;
     vn_thread_policy policy;
+    /* What a node offers before `used` is subtracted.  false: its free
+     * memory and its pools' free pages (MemFree and free_hugepages: what a
+     * live host has left, running guests already counted).  true: its
+     * total memory minus reserve_kib, and its pools' total pages - the
+     * accounting of a placement ledger, which holds every guest itself
+     * (MemFree would count each running guest twice). */
+    bool capacity_from_total;
+    uint64_t reserve_kib;     /* with capacity_from_total: kept for the host on each node */
 } vn_fit_request;
 
 typedef struct vn_fit_cell_result {

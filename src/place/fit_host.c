@@ -316,7 +316,8 @@ void vn_fit_host_free(vn_fit_host *fh)
     free(fh);
 }
 
-/* Free resources per node: memory minus usage; CPUs per thread policy,
+/* Free resources per node: memory (free, or with capacity_from_total the
+ * total less the reserve) minus usage; CPUs per thread policy,
  * recounted only on the nodes where `used` holds CPUs. */
 void fit_ctx_init(ctx *c, arena *ar, const vn_fit_host *fh, const vn_usage *used,
                   const vn_fit_request *req)
@@ -326,7 +327,10 @@ void fit_ctx_init(ctx *c, arena *ar, const vn_fit_host *fh, const vn_usage *used
     size_t N = c->N, C = c->C;
     c->nodes = ANEW(c, N, fnode);
     for (size_t i = 0; i < N; i++) {
-        c->nodes[i].mem_free = fh->nodes[i].hn->free_kib;
+        const vn_host_node *hn = fh->nodes[i].hn;
+        c->nodes[i].mem_free = !req->capacity_from_total ? hn->free_kib
+                               : hn->mem_kib > req->reserve_kib ? hn->mem_kib - req->reserve_kib
+                               : 0;
         memcpy(c->nodes[i].cap_free, fh->nodes[i].cap_total, sizeof(c->nodes[i].cap_free));
     }
     for (size_t t = 0; used && t < used->ntakes; t++) {

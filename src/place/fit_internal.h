@@ -143,7 +143,8 @@ static inline uint64_t pages_free(const ctx *c, size_t n, uint64_t page_kib)
         if (hn->pages[i].size_kib != page_kib)
             continue;
         uint64_t u = vn_usage_get(c->used, hn->id, page_kib);
-        return hn->pages[i].free > u ? hn->pages[i].free - u : 0;
+        uint64_t have = c->req->capacity_from_total ? hn->pages[i].total : hn->pages[i].free;
+        return have > u ? have - u : 0;
     }
     return 0;
 }

@@ -16,7 +16,10 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 
-#define HEADER "vnuma-ledger 1"
+#define HEADER_V1 "vnuma-ledger 1"
+#define HEADER "vnuma-ledger 2"                 /* what is written */
+#define HEADERS "'" HEADER_V1 "' or '" HEADER "'"
+#define FINGERPRINT_LEN 16                      /* model/host_fingerprint.c */
 #define MIN_PAGE_KIB 8                      /* huge pages: above the 4 KiB base page */
 #define MAX_PAGE_KIB (UINT64_C(16) << 20)   /* 16 GiB, POWER's largest */
 
@@ -88,13 +91,32 @@ void vn_ledger_clear(vn_ledger *l)
         vn_usage_clear(&l->entries[i].use);
     }
     free(l->entries);
+    free(l->host);
     *l = (vn_ledger){0};
+}
+
+bool vn_ledger_fingerprint_ok(const char *fp)
+{
+    if (!fp || strlen(fp) != FINGERPRINT_LEN)
+        return false;
+    for (const char *p = fp; *p; p++)
+        if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
+            return false;
+    return true;
+}
+
+void vn_ledger_set_host(vn_ledger *l, const char *fingerprint)
+{
+    free(l->host);
+    l->host = fingerprint ? vn_strdup(fingerprint) : NULL;
 }
 
 char *vn_ledger_format(const vn_ledger *l)
 {
     vn_buf b = {0};
     vn_buf_add(&b, HEADER "\n");
+    if (l->host)
+        vn_buf_addf(&b, "host %s\n", l->host);
     for (size_t i = 0; i < l->n; i++) {
         const vn_ledger_entry *e = &l->entries[i];
         vn_buf_addf(&b, "guest %s\n", e->name);
@@ -301,11 +323,26 @@ int vn_ledger_parse(const char *text, size_t len, const char *what, vn_ledger *o
         if (!*line || line[0] == '#')
             continue;
         if (!header) {
-            if (strcmp(line, HEADER)) {
-                bad(&p, "expected '" HEADER "'");
+            if (strcmp(line, HEADER) && strcmp(line, HEADER_V1)) {
+                bad(&p, "expected " HEADERS);
                 goto fail;
             }
+            l.version = strcmp(line, HEADER) ? 1 : 2;
             header = true;
+        } else if (!cur && !l.n && !strncmp(line, "host ", 5)) {
+            if (l.version < 2) {
+                bad(&p, "a 'host' line needs '" HEADER "'");
+                goto fail;
+            }
+            if (l.host) {
+                bad(&p, "a second 'host' line");
+                goto fail;
+            }
+            if (!vn_ledger_fingerprint_ok(line + 5)) {
+                bad(&p, "expected 'host FINGERPRINT' (16 hex digits, a-f in lower case)");
+                goto fail;
+            }
+            l.host = vn_strdup(line + 5);
         } else if (!cur && !strncmp(line, "guest ", 6)) {
             if (!vn_ledger_name_ok(line + 6)) {
                 bad(&p, "bad guest name");
@@ -331,7 +368,7 @@ int vn_ledger_parse(const char *text, size_t len, const char *what, vn_ledger *o
     }
     if (!header && len) {
         p.lineno++;
-        bad(&p, "no '" HEADER "' header");
+        bad(&p, "no " HEADERS " header");
         goto fail;
     }
     if (cur) {

@@ -8,12 +8,19 @@
  *
  * The file format, one record per guest, line-oriented:
  *
- *   vnuma-ledger 1
+ *   vnuma-ledger 2
+ *   host FINGERPRINT     (optional; before the first guest)
  *   guest NAME
  *   mem NODE KIB
  *   pages NODE PAGE_KIB COUNT
  *   cpus LIST            (libvirt syntax, e.g. 0-3,8)
  *   end
+ *
+ * FINGERPRINT names the host the ledger belongs to (vn_host_fingerprint,
+ * model/host_fingerprint.c: 16 hex digits); a plan on another host is
+ * refused, and a ledger without one is adopted by the next plan that
+ * writes it.  Version 1 (written before fingerprints) is read as well: the
+ * same records without a host line; what is written is always version 2.
  *
  * Lines starting with '#' and blank lines are ignored.  Anything else is a
  * corrupt ledger: an error naming the line, never a silent reset.
@@ -62,6 +69,8 @@ typedef struct vn_ledger_entry {
 typedef struct vn_ledger {
     vn_ledger_entry *entries;
     size_t n, cap;
+    char *host;             /* the host's fingerprint; NULL: none recorded */
+    unsigned version;       /* of the file read: 1 or 2; 0 when there was none */
 } vn_ledger;
 
 /* Pure half. */
@@ -76,8 +85,13 @@ bool vn_ledger_remove(vn_ledger *l, const char *name);
 /* Sum of every entry (false on overflow). */
 VN_NODISCARD bool vn_ledger_total(const vn_ledger *l, vn_usage *out);
 void vn_ledger_clear(vn_ledger *l);
+VN_DEFINE_AUTOCLEAR(vn_ledger, vn_ledger_clear)
 /* A name the format can hold: non-empty, no control characters. */
 bool vn_ledger_name_ok(const char *name);
+/* A fingerprint the format can hold: 16 hex digits, a-f in lower case. */
+bool vn_ledger_fingerprint_ok(const char *fingerprint);
+/* Record the host's fingerprint (a copy; NULL: none). */
+void vn_ledger_set_host(vn_ledger *l, const char *fingerprint);
 
 #define VN_LEDGER_MAX_BYTES (4u * 1024 * 1024)
 #define VN_LEDGER_MAX_KIB (UINT64_C(1) << 42)

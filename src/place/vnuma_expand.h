@@ -41,4 +41,23 @@ int vn_vnuma_expand(vn_domain *dom, const vn_host *host, uint64_t default_hugepa
 int vn_vnuma_partition(vn_domain *dom, vn_vnuma_mode mode, vn_vnuma_dist dist,
                        const vn_bitmap *nodeset, unsigned cells, vn_error *err);
 
+/* vnuma_domain.c, on whole domains.  struct vn_config: model/config.h;
+ * its default hugetlbfs mount (vn_config_default_page_kib) gives the
+ * default huge page size. */
+struct vn_config;
+/* *dom expanded on host, formatted and parsed again (with its parse
+ * flags): exactly the plain libvirt domain the expanded XML says.  Nothing
+ * to do without <vnuma> (or with *dom NULL).  On success *dom is replaced
+ * (the old one freed); on failure it stays a valid domain. */
+int vn_vnuma_expand_domain(vn_domain **dom, const vn_host *host, const struct vn_config *cfg,
+                           vn_warnings *w, vn_error *e);
+/* `vnuma partition`: d partitioned (vn_vnuma_partition), formatted and
+ * parsed again, and expanded on host to check that it fits (skipped when
+ * host is NULL, unless expand); the <vnuma> document, or with expand the
+ * plain domain it expands to (caller frees); NULL on error. */
+char *vn_vnuma_partition_text(vn_domain *d, vn_vnuma_mode mode, vn_vnuma_dist dist,
+                              const vn_bitmap *nodeset, unsigned cells, const vn_host *host,
+                              const struct vn_config *cfg, bool expand, vn_warnings *w,
+                              vn_error *e);
+
 #endif

@@ -8,12 +8,12 @@
 command -v qemu-system-x86_64 >/dev/null || { echo "skip: no qemu-system-x86_64"; exit 77; }
 x=$(domain l2 strict "<cputune><vcpupin vcpu='0' cpuset='1'/><vcpupin vcpu='1' cpuset='0'/></cputune>")
 # the caller's stdout is a pipe: launch must give it back (QEMU must not hold it)
-out=$(timeout 20 "$VNUMA" launch $S --log-dir "$T/log" "$x" -- -accel tcg,thread=multi 9>"$T/nine") ||
+out=$(timeout 20 "$VNUMA" launch $S $C --log-dir "$T/log" "$x" -- -accel tcg,thread=multi 9>"$T/nine") ||
     fail "launch: $out"
 pid=$(sed -n 's/^pid=//p' "$T/state/l2/info")
 [ -n "$pid" ] && kill -0 "$pid" || fail "no QEMU pid ($out)"
 d=$(sed -n 's/^cgroup_domain=//p' "$T/state/l2/info")
-case $d in "$CPUSET"/machine/qemu-*-l2.libvirt-qemu) ;; *) fail "domain cgroup $d" ;; esac
+case $d in "$CPUSET"/$P/qemu-*-l2.libvirt-qemu) ;; *) fail "domain cgroup $d" ;; esac
 for c in emulator vcpu0 vcpu1; do [ -d "$d/$c" ] || fail "no $d/$c"; done
 [ "$(ls -d "$d"/*/ | wc -l)" = 3 ] || fail "children: $(ls "$d")"
 [ "$(cat "$d/emulator/cpuset.mems")" = 0 ] || fail "emulator mems"
@@ -33,7 +33,7 @@ done
 ls -l /proc/"$pid"/fd | grep -q "$T/nine" && fail "QEMU holds the caller's descriptor 9"
 [ -S "$T/state/l2/qmp.sock" ] || fail "no QMP socket"
 # a second launch of the running name is refused, and changes nothing
-msg=$("$VNUMA" launch $S --log-dir "$T/log" "$x" 2>&1) && fail "second launch accepted"
+msg=$("$VNUMA" launch $S $C --log-dir "$T/log" "$x" 2>&1) && fail "second launch accepted"
 echo "$msg" | grep -q "already active" || fail "second launch: $msg"
 kill -0 "$pid" || fail "the first QEMU died"
 "$VNUMA" stop $S l2 || fail "stop"

@@ -7,7 +7,11 @@ CPUSET=$(awk '$9 == "cgroup" && $0 ~ /[ ,]cpuset([ ,]|$)/ { print $5; exit }' /p
 [ -n "$CPUSET" ] || { echo "skip: no cgroup v1 cpuset hierarchy"; exit 77; }
 T=$(mktemp -d)
 S="--state-dir $T/state"
-trap 'rm -rf "$T"' EXIT
+# a cgroup parent of this run's own, so that runs side by side (another
+# checkout, CI beside a developer) never meet in machine/qemu-ID-NAME
+P=vnuma-test-$$
+C="--cgroup-parent $P"
+trap 'rmdir "$CPUSET/$P" 2>/dev/null; rm -rf "$T"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 # domain NAME MODE [EXTRA-XML]: a small domain file, path printed
 domain() {
@@ -26,8 +30,8 @@ XML
 }
 # nothing_left NAME: no cgroup, process, socket or state entry of NAME
 nothing_left() {
-    ! ls -d "$CPUSET"/machine/qemu-*-"$1".libvirt-qemu 2>/dev/null | grep -q . ||
-        fail "a cgroup of $1 is left: $(ls -d "$CPUSET"/machine/qemu-*-"$1".libvirt-qemu)"
+    ! ls -d "$CPUSET"/$P/qemu-*-"$1".libvirt-qemu 2>/dev/null | grep -q . ||
+        fail "a cgroup of $1 is left: $(ls -d "$CPUSET"/$P/qemu-*-"$1".libvirt-qemu)"
     [ ! -e "$T/state/$1" ] || fail "the state entry $T/state/$1 is left: $(ls -la "$T/state/$1")"
     for p in $(pgrep -f "guest=$1,"); do
         [ "$(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | cut -c1)" = Z ] || fail "a QEMU of $1 is left (pid $p)"

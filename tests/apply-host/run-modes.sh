@@ -7,11 +7,11 @@
 . "$(dirname "$0")/lib.sh"
 for mode in strict preferred interleave restrictive; do
     x=$(domain "r-$mode" "$mode" "<cputune><emulatorpin cpuset='1'/></cputune>")
-    out=$("$VNUMA" run $S "$x" -- sh -c 'grep -E "Mems_allowed_list|Cpus_allowed_list" /proc/self/status; numactl --show; cat /proc/self/cgroup' ) ||
+    out=$("$VNUMA" run $S $C "$x" -- sh -c 'grep -E "Mems_allowed_list|Cpus_allowed_list" /proc/self/status; numactl --show; cat /proc/self/cgroup' ) ||
         fail "run $mode: $out"
     echo "$out" | grep -q "Cpus_allowed_list:	1$" || fail "$mode: CPUs not 1: $out"
     echo "$out" | grep -q "Mems_allowed_list:	0$" || fail "$mode: mems not 0: $out"
-    echo "$out" | grep -q ":cpuset:/machine/qemu-[0-9]*-r-$mode.libvirt-qemu$" ||
+    echo "$out" | grep -q ":cpuset:/$P/qemu-[0-9]*-r-$mode.libvirt-qemu$" ||
         fail "$mode: not in its cgroup: $out"
     pol=$(echo "$out" | sed -n 's/^policy: //p')
     case $mode in
@@ -27,9 +27,9 @@ done
 # the cgroup files while it runs: cpuset.mems restricted for strict and
 # restrictive only (v1 children inherit the parent's 0 here either way)
 x=$(domain r-live restrictive)
-"$VNUMA" run $S "$x" -- sleep 30 &
+"$VNUMA" run $S $C "$x" -- sleep 30 &
 for i in 1 2 3 4 5 6 7 8 9 10; do [ -e "$T/state/r-live/domain.xml" ] && break; sleep 0.2; done
-d=$(ls -d "$CPUSET"/machine/qemu-*-r-live.libvirt-qemu) || fail "no cgroup for r-live"
+d=$(ls -d "$CPUSET"/$P/qemu-*-r-live.libvirt-qemu) || fail "no cgroup for r-live"
 [ "$(cat "$d/cpuset.mems")" = 0 ] || fail "cpuset.mems $(cat "$d/cpuset.mems")"
 [ "$(cat "$d/tasks")" = "$!" ] || fail "tasks '$(cat "$d/tasks")', want $!"
 "$VNUMA" numatune $S r-live --nodeset 0 || fail "numatune restrictive refused"
@@ -40,7 +40,7 @@ wait
 nothing_left r-live
 # numatune refuses the other modes, as libvirt does
 x=$(domain r-strict2 strict)
-"$VNUMA" run $S "$x" -- sleep 30 &
+"$VNUMA" run $S $C "$x" -- sleep 30 &
 for i in 1 2 3 4 5 6 7 8 9 10; do [ -e "$T/state/r-strict2/domain.xml" ] && break; sleep 0.2; done
 msg=$("$VNUMA" numatune $S r-strict2 --nodeset 0 2>&1) && fail "numatune of strict accepted"
 echo "$msg" | grep -q "change of nodeset for running domain requires restrictive numa mode" ||

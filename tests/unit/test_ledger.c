@@ -49,8 +49,10 @@ static void test_parse_format(void **state)
     assert_int_equal(vn_usage_get(&w->use, 0, 0), 4194304);
     assert_int_equal(vn_usage_get(&w->use, 1, 2048), 512);
     assert_int_equal(vn_bitmap_count(w->use.cpus), 3);
+    assert_int_equal(l.version, 1);
+    assert_null(l.host);
     char *s = vn_ledger_format(&l);
-    assert_string_equal(s, "vnuma-ledger 1\n"
+    assert_string_equal(s, "vnuma-ledger 2\n"      /* version 1 read, 2 written */
                            "guest web 1\n"
                            "mem 0 4194304\n"
                            "pages 1 2048 512\n"
@@ -88,7 +90,8 @@ static void assert_corrupt(const char *text, const char *msg)
 static void test_corrupt(void **state)
 {
     (void)state;
-    assert_corrupt("garbage\n", "corrupt ledger L, line 1: expected 'vnuma-ledger 1'");
+    assert_corrupt("garbage\n", "corrupt ledger L, line 1: expected 'vnuma-ledger 1' or "
+                   "'vnuma-ledger 2'");
     assert_corrupt("vnuma-ledger 1\nmem 0 1\n", "corrupt ledger L, line 2: expected 'guest NAME'");
     assert_corrupt("vnuma-ledger 1\nguest a\nmem 0 x\nend\n",
                    "corrupt ledger L, line 3: expected 'mem NODE KIB'");
@@ -106,12 +109,56 @@ static void test_corrupt(void **state)
                    "corrupt ledger L, line 4: guest listed twice");
     assert_corrupt("vnuma-ledger 1\nguest a\nmem 0 18446744073709551615\nmem 0 1\nend\n",
                    "corrupt ledger L, line 4: size overflows");
-    assert_corrupt("# only a comment\n", "corrupt ledger L, line 2: no 'vnuma-ledger 1' header");
+    assert_corrupt("# only a comment\n", "corrupt ledger L, line 2: no 'vnuma-ledger 1' or "
+                   "'vnuma-ledger 2' header");
     static const char nul[] = "vnuma-ledger 1\n\0\n";
     vn_ledger l = {0};
     vn_error e = {0};
     assert_int_equal(vn_ledger_parse(nul, sizeof(nul) - 1, "L", &l, &e), -1);
     assert_string_equal(e.msg, "corrupt ledger L: binary data");
+}
+
+/* Version 2: the host line (the fingerprint of the host the ledger
+ * belongs to), before the first guest, once, 16 lower-case hex digits;
+ * version 1 has none.  Both read; what is written is version 2, the host
+ * line kept. */
+static void test_version2_host(void **state)
+{
+    (void)state;
+    static const char v2[] = "vnuma-ledger 2\n# made by hand\nhost 0123456789abcdef\n"
+                             "guest a\nmem 0 1024\nend\n";
+    vn_ledger l = {0};
+    vn_error e = {0};
+    assert_int_equal(vn_ledger_parse(v2, strlen(v2), "L", &l, &e), 0);
+    assert_int_equal(l.version, 2);
+    assert_string_equal(l.host, "0123456789abcdef");
+    assert_int_equal(l.n, 1);
+    VN_AUTOFREE char *s = vn_ledger_format(&l);
+    assert_string_equal(s, "vnuma-ledger 2\nhost 0123456789abcdef\nguest a\nmem 0 1024\nend\n");
+    vn_ledger_set_host(&l, "fedcba9876543210");
+    VN_AUTOFREE char *s2 = vn_ledger_format(&l);
+    assert_string_equal(s2, "vnuma-ledger 2\nhost fedcba9876543210\nguest a\nmem 0 1024\nend\n");
+    vn_ledger_clear(&l);
+    /* a version 2 ledger without a host line: no fingerprint */
+    assert_int_equal(vn_ledger_parse("vnuma-ledger 2\n", 15, "L", &l, &e), 0);
+    assert_int_equal(l.version, 2);
+    assert_null(l.host);
+    vn_ledger_clear(&l);
+    assert_corrupt("vnuma-ledger 1\nhost 0123456789abcdef\n",
+                   "corrupt ledger L, line 2: a 'host' line needs 'vnuma-ledger 2'");
+    assert_corrupt("vnuma-ledger 2\nhost 0123456789abcdef\nhost 0123456789abcdef\n",
+                   "corrupt ledger L, line 3: a second 'host' line");
+    assert_corrupt("vnuma-ledger 2\nguest a\nend\nhost 0123456789abcdef\n",
+                   "corrupt ledger L, line 4: expected 'guest NAME'");
+    static const char *const bad_fp[] = {"0123456789ABCDEF", "0123456789abcde", "0123456789abcdef0",
+                                         "0123456789abcdeg", ""};
+    for (size_t i = 0; i < sizeof(bad_fp) / sizeof(bad_fp[0]); i++) {
+        VN_AUTOFREE char *t = vn_asprintf("vnuma-ledger 2\nhost %s\n", bad_fp[i]);
+        assert_corrupt(t, "corrupt ledger L, line 2: expected 'host FINGERPRINT' (16 hex "
+                          "digits, a-f in lower case)");
+    }
+    assert_corrupt("vnuma-ledger 3\n", "corrupt ledger L, line 1: expected 'vnuma-ledger 1' or "
+                                       "'vnuma-ledger 2'");
 }
 
 static void test_names(void **state)
@@ -273,7 +320,7 @@ static void test_fake_save(void **state)
     vn_error e = {0};
     assert_int_equal(place_new("/d/L", &e), 0);
     VN_AUTOFREE char *s = vn_fake_contents(fk, "/d/L", NULL);
-    assert_string_equal(s, "vnuma-ledger 1\nguest old\nmem 0 1024\ncpus 0\nend\n"
+    assert_string_equal(s, "vnuma-ledger 2\nguest old\nmem 0 1024\ncpus 0\nend\n"
                            "guest new\nmem 1 2048\nend\n");
     struct stat st;
     assert_true(vn_fake_lstat(fk, "/d/L", &st));
@@ -518,6 +565,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_format),
         cmocka_unit_test(test_corrupt),
+        cmocka_unit_test(test_version2_host),
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_files),
         cmocka_unit_test(test_bounds),
