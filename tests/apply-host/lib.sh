@@ -11,7 +11,7 @@ S="--state-dir $T/state"
 # checkout, CI beside a developer) never meet in machine/qemu-ID-NAME
 P=vnuma-test-$$
 C="--cgroup-parent $P"
-trap 'rmdir "$CPUSET/$P" 2>/dev/null; rm -rf "$T"' EXIT
+trap 'find "$CPUSET/$P" -depth -type d -exec rmdir {} + 2>/dev/null; rm -rf "$T"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 # domain NAME MODE [EXTRA-XML]: a small domain file, path printed
 domain() {
