@@ -380,7 +380,8 @@ static void take(const nd_ctx *c, nd_grow *g, size_t j)
         g->mem_taken++;
     else
         g->memless_taken++;
-    g->min_left--;
+    if (g->min_left > 0)        /* numad's min_req_nodes -= 1; only "> 0" is ever asked */
+        g->min_left--;
     if (c->ex)
         explain_take(c, g, j, nd);
     if (g->mem_taken == g->mem_nodes && !g->memless_taken) {

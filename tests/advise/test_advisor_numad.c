@@ -344,7 +344,8 @@ static void oracle_pick(onode *node, int num_nodes, int cpus, int mbs, bool *tar
         onode *t = &tmp[index[best_node_ix]];
         target[index[best_node_ix]] = true;
         ntarget++;
-        min_req_nodes -= 1;
+        if (min_req_nodes > 0)     /* numad: -= 1 (clamped: it may start at INT_MIN) */
+            min_req_nodes -= 1;
         bool equal = true;      /* EQUAL_LISTS(target, all_nodes) */
         for (int k = 0; k < num_nodes; k++)
             equal = equal && target[k] == (node[k].MBs_total >= 1);
