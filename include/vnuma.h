@@ -125,13 +125,28 @@ VNUMA_API void vnuma_config_free(vnuma_config *cfg);
 VNUMA_API int vnuma_config_add_hugetlbfs(vnuma_config *cfg, const char *path,
                                uint64_t page_size_kib, vnuma_error **err);
 /* The same from "PATH=SIZE" (SIZE: 2M, 1G, 2048k; a plain number is KiB),
- * as --hugetlbfs takes it; -1 (VNUMA_ERR_INVALID) when it does not parse. */
+ * as --hugetlbfs takes it, or "none" (no mounts, none discovered); -1
+ * (VNUMA_ERR_INVALID) when it does not parse. */
 VNUMA_API int vnuma_config_add_hugetlbfs_spec(vnuma_config *cfg, const char *spec,
                                               vnuma_error **err);
 /* -1 (VNUMA_ERR_INVALID) for an empty directory. */
 VNUMA_API int vnuma_config_set_memory_backing_dir(vnuma_config *cfg, const char *dir,
                                         vnuma_error **err);
 VNUMA_API void vnuma_config_set_domain_id(vnuma_config *cfg, int id);
+/* Fill in what cfg was not given, as libvirt 9.0's QEMU driver finds it:
+ * the hugetlbfs mounts from /etc/libvirt/qemu.conf's hugetlbfs_mount (every
+ * mount but the first marked default, as libvirt 9.0 marks them), else
+ * every hugetlbfs mount of /proc/mounts (the default: the kernel's
+ * Hugepagesize); memory_backing_dir from qemu.conf.  Mounts given with
+ * vnuma_config_add_hugetlbfs(_spec) ("none" included) and a directory given
+ * with vnuma_config_set_memory_backing_dir are kept.  root: NULL for this
+ * machine, else a tree holding etc/libvirt/qemu.conf, proc/mounts and
+ * proc/meminfo.  -1 (VNUMA_ERR_HOST) for a malformed qemu.conf or a
+ * hugetlbfs_mount that is no hugetlbfs mount. */
+VNUMA_API int vnuma_config_discover(vnuma_config *cfg, const char *root, vnuma_error **err);
+/* One line saying the mounts, the default page size, the backing directory
+ * and where each came from (caller frees). */
+VNUMA_API char *vnuma_config_describe(const vnuma_config *cfg);
 
 /* ---- Domains ----------------------------------------------------------- */
 

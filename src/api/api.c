@@ -149,9 +149,21 @@ VNUMA_API int vnuma_config_set_memory_backing_dir(vnuma_config *cfg, const char 
         api_error(err, VNUMA_ERR_INVALID, "memory backing directory must not be empty");
         return -1;
     }
-    free(cfg->c.memory_backing_dir);
-    cfg->c.memory_backing_dir = vn_strdup(dir);
+    vn_config_set_backing_dir(&cfg->c, dir, "--memory-backing-dir");
     return 0;
+}
+
+VNUMA_API int vnuma_config_discover(vnuma_config *cfg, const char *root, vnuma_error **err)
+{
+    vn_error e = {0};
+    int rc = vn_config_discover(&cfg->c, root, &e);
+    vn_api_export_error(&e, err);
+    return rc;
+}
+
+VNUMA_API char *vnuma_config_describe(const vnuma_config *cfg)
+{
+    return vn_config_describe(&cfg->c);
 }
 
 VNUMA_API void vnuma_config_set_domain_id(vnuma_config *cfg, int id)

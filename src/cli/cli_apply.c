@@ -90,8 +90,7 @@ static int one(int o, const char *cmd, vn_cli_apply *c)
             return vn_cli_usage_error(cmd, vn_error_text(&e)), -1;
         break;
     case O_BACKING:
-        free(c->o.cfg.memory_backing_dir);
-        c->o.cfg.memory_backing_dir = vn_strdup(optarg);
+        vn_config_set_backing_dir(&c->o.cfg, optarg, "--memory-backing-dir");
         break;
     case O_DOMID:
         if (!vn_parse_int(optarg, &c->o.cfg.domain_id) || c->o.cfg.domain_id < -1)
@@ -141,6 +140,15 @@ int vn_cli_apply_parse(int argc, char **argv, const char *cmd, const char *usage
         }
         if (one(o, cmd, c) < 0)
             return -1;
+    }
+    if (allowed & VN_CA_HOST) {     /* the mounts and directory libvirt would find */
+        vn_error e = {0};
+        if (vn_config_discover(&c->o.cfg, vn_cli_config_root(), &e) < 0)
+            exit(vn_cli_report(&e));    /* a broken qemu.conf: a host failure */
+        if (c->o.verbose) {
+            VN_AUTOFREE char *s = vn_config_describe(&c->o.cfg);
+            c->o.verbose(c->o.verbose_opaque, s);
+        }
     }
     return optind;
 }

@@ -101,3 +101,25 @@ void vn_cli_print_warnings(vn_warnings *w)
         fprintf(stderr, "warning: %s\n", w->items[i]);
     vn_warnings_clear(w);
 }
+
+const char *vn_cli_config_root(void)
+{
+    const char *r = getenv("VNUMA_CONFIG_ROOT");
+    return r && *r ? r : NULL;
+}
+
+int vn_cli_discover(vnuma_config *cfg, bool verbose)
+{
+    vnuma_error *err = NULL;
+    if (vnuma_config_discover(cfg, vn_cli_config_root(), &err) < 0) {
+        int rc = vn_cli_fail(err);
+        vnuma_error_free(err);
+        return rc;
+    }
+    if (verbose) {
+        char *s = vnuma_config_describe(cfg);
+        fprintf(stderr, "vnuma: %s\n", s);
+        free(s);
+    }
+    return VN_EXIT_OK;
+}

@@ -45,6 +45,15 @@ vnuma_host *vn_cli_host(const char *src, bool required, vnuma_error **err);
 
 /* --domain-id N: an integer >= -1. */
 bool vn_cli_parse_domain_id(const char *s, int *id);
+/* What --hugetlbfs and --memory-backing-dir did not give, found as
+ * libvirt's QEMU driver finds it (vnuma_config_discover: qemu.conf, then
+ * /proc/mounts); the environment's VNUMA_CONFIG_ROOT, when set, is read
+ * instead of / (the test suite points it at an empty tree, so tests do not
+ * depend on the machine's mounts).  verbose: say on stderr what was found
+ * and where.  VN_EXIT_OK, or the exit status after "error: ...". */
+int vn_cli_discover(vnuma_config *cfg, bool verbose);
+/* The root VNUMA_CONFIG_ROOT names (NULL: this machine). */
+const char *vn_cli_config_root(void);
 /* --reserve-memory SIZE: a number with a unit as libvirt spells them (512M,
  * 2G, 1536MiB), or 0; into KiB. */
 bool vn_cli_parse_size(const char *s, uint64_t *kib);

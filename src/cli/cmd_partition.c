@@ -135,6 +135,10 @@ int vn_cmd_partition(int argc, char **argv)
         vnuma_config_free(o.cfg);
         return VN_EXIT_USAGE;
     }
+    if ((rc = vn_cli_discover(o.cfg, false)) != VN_EXIT_OK) {
+        vnuma_config_free(o.cfg);
+        return rc;
+    }
     host = vn_cli_host(o.host_src, false, &err);
     if (!err)
         d = vnuma_domain_read(argv[i], VNUMA_PARSE_ABI_UPDATE, &err);

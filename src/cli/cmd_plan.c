@@ -221,7 +221,7 @@ int vn_cmd_plan(int argc, char **argv)
     else if (o.reserve && !o.ledger)
         rc = vn_cli_usage_error("plan", "--reserve-memory needs --ledger FILE (without a "
                                 "ledger, the host's free memory counts)");
-    else
+    else if ((rc = vn_cli_discover(o.cfg, false)) == VN_EXIT_OK)
         rc = do_plan(&o, argv[i]);
     vnuma_plan_options_free(o.opts);
     vnuma_config_free(o.cfg);

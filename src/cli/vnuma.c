@@ -95,10 +95,15 @@ static const char usage_host_opts[] =
     "                          (a made-up host: docs/synthetic-hosts.md), or none\n"
     "                          (skip host rules); default: this machine\n"
     "  --hugetlbfs PATH=SIZE   a hugetlbfs mount and its page size (repeatable;\n"
-    "                          the first is the default huge page size)\n"
-    "  --memory-backing-dir DIR  where file-backed guest memory goes\n"
-    "                          (default /var/lib/libvirt/qemu/ram)\n"
-    "  --domain-id N           the domain id used in paths (default -1)\n";
+    "                          the first is the default huge page size), or\n"
+    "                          none; default: as libvirt finds them, from\n"
+    "                          /etc/libvirt/qemu.conf's hugetlbfs_mount, else the\n"
+    "                          hugetlbfs mounts of /proc/mounts\n"
+    "  --memory-backing-dir DIR  where file-backed guest memory goes (default:\n"
+    "                          qemu.conf's memory_backing_dir, else\n"
+    "                          /var/lib/libvirt/qemu/ram)\n"
+    "  --domain-id N           the domain id used in paths (default -1)\n"
+    "  --verbose               say which mounts and directory are used, and why\n";
 
 static const char usage_check[] =
     "usage: vnuma check [OPTIONS] DOMAIN.xml...\n"
@@ -126,9 +131,11 @@ typedef struct cli {
     bool expand;               /* xml --expand */
     vnuma_config *cfg;
     vnuma_argv_style style;
+    bool verbose;              /* say where the mounts came from */
 } cli;
 
-enum { OPT_HOST = 256, OPT_HUGETLBFS, OPT_BACKING_DIR, OPT_DOMAIN_ID, OPT_FORMAT, OPT_EXPAND };
+enum { OPT_HOST = 256, OPT_HUGETLBFS, OPT_BACKING_DIR, OPT_DOMAIN_ID, OPT_FORMAT, OPT_EXPAND,
+       OPT_VERBOSE };
 
 /* Parse the options shared by check and argv; returns optind or -1. */
 static int parse_opts(int argc, char **argv, const char *cmd, const char *help,
@@ -141,6 +148,7 @@ static int parse_opts(int argc, char **argv, const char *cmd, const char *help,
         {"domain-id", required_argument, NULL, OPT_DOMAIN_ID},
         {"format", required_argument, NULL, OPT_FORMAT},
         {"expand", no_argument, NULL, OPT_EXPAND},
+        {"verbose", no_argument, NULL, OPT_VERBOSE},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -182,6 +190,9 @@ static int parse_opts(int argc, char **argv, const char *cmd, const char *help,
             else
                 return vn_cli_usage_error(cmd, "--format takes args, shell or json"), -1;
             break;
+        case OPT_VERBOSE:
+            c->verbose = true;
+            break;
         case OPT_EXPAND:
             if (help != usage_xml)
                 return vn_cli_usage_error(cmd, "unknown option '--expand'"), -1;
@@ -196,7 +207,7 @@ static int parse_opts(int argc, char **argv, const char *cmd, const char *help,
             return vn_cli_usage_error(cmd, "invalid option"), -1;
         }
     }
-    return optind;
+    return vn_cli_discover(c->cfg, c->verbose) == VN_EXIT_OK ? optind : -2;
 }
 
 /* xml: the document as libvirt formats it (as qemuxml2xml parses it: no
@@ -230,7 +241,9 @@ static int cmd_xml(int argc, char **argv)
 {
     cli c = {.cfg = vnuma_config_new()};
     int rc, i = parse_opts(argc, argv, "xml", usage_xml, false, &c);
-    if (i < 0)
+    if (i == -2)
+        rc = VN_EXIT_HOST;
+    else if (i < 0)
         rc = VN_EXIT_USAGE;
     else if (argc - i != 1)
         rc = vn_cli_usage_error("xml", "expected one DOMAIN.xml");
@@ -276,7 +289,9 @@ static int run_domains(int argc, char **argv, const char *cmd, const char *help,
     vnuma_host *host = NULL;
     int rc = VN_EXIT_OK;
     int i = parse_opts(argc, argv, cmd, help, print, &c);
-    if (i < 0)
+    if (i == -2)
+        rc = VN_EXIT_HOST;
+    else if (i < 0)
         rc = VN_EXIT_USAGE;
     else if (i >= argc)
         rc = vn_cli_usage_error(cmd, "expected DOMAIN.xml");
@@ -311,9 +326,11 @@ static int run_example(void)
         printf("#   %.*s\n", (int)(nl - p), p);
         p = nl + 1;
     }
+    vnuma_config *cfg = vnuma_config_new();
     vnuma_domain *d = vnuma_domain_parse_memory(example_domain, strlen(example_domain), &err);
-    if (d)
-        args = vnuma_domain_argv(d, host, NULL, &w, &err);
+    if (d && vnuma_config_discover(cfg, vn_cli_config_root(), &err) == 0)
+        args = vnuma_domain_argv(d, host, cfg, &w, &err);
+    vnuma_config_free(cfg);
     vn_cli_warn(w);
     int rc = VN_EXIT_OK;
     if (!args) {

@@ -310,9 +310,24 @@ int vn_config_discover(vn_config *cfg, const char *root, vn_error *err)
         }
     }
     if (!cfg->backing_dir_source && bv.found && !bv.is_list && bv.n == 1) {
-        free(cfg->memory_backing_dir);
-        cfg->memory_backing_dir = vn_strdup(bv.items[0]);
-        cfg->backing_dir_source = vn_asprintf("%s (memory_backing_dir)", conf_path);
+        VN_AUTOFREE char *src = vn_asprintf("%s (memory_backing_dir)", conf_path);
+        vn_config_set_backing_dir(cfg, bv.items[0], src);
     }
     return 0;
+}
+
+char *vn_config_describe(const vn_config *cfg)
+{
+    vn_buf b = {0};
+    vn_buf_addf(&b, "hugetlbfs mounts (%s):", cfg->mounts_source ? cfg->mounts_source : "none found");
+    const vn_hugetlbfs *d = vn_config_default_mount(cfg);
+    for (size_t i = 0; i < cfg->nmounts; i++)
+        vn_buf_addf(&b, "%s %s (%llu KiB%s)", i ? "," : "", cfg->mounts[i].path,
+                    (unsigned long long)cfg->mounts[i].size_kib,
+                    &cfg->mounts[i] == d ? ", the default" : "");
+    if (!cfg->nmounts)
+        vn_buf_add(&b, " none");
+    vn_buf_addf(&b, "; memory backing directory %s (%s)", cfg->memory_backing_dir,
+                cfg->backing_dir_source ? cfg->backing_dir_source : "libvirt's default");
+    return vn_buf_steal(&b);
 }

@@ -57,8 +57,21 @@ uint64_t vn_config_default_page_kib(const vn_config *cfg)
     return m ? m->size_kib : 0;
 }
 
+void vn_config_set_backing_dir(vn_config *cfg, const char *dir, const char *source)
+{
+    free(cfg->memory_backing_dir);
+    cfg->memory_backing_dir = vn_strdup(dir);
+    free(cfg->backing_dir_source);
+    cfg->backing_dir_source = vn_strdup(source);
+}
+
 int vn_config_add_mount_spec(vn_config *cfg, const char *spec, vn_error *err)
 {
+    if (!strcmp(spec, "none")) {       /* no mounts, and none to discover */
+        free(cfg->mounts_source);
+        cfg->mounts_source = vn_strdup("--hugetlbfs none");
+        return 0;
+    }
     const char *eq = strrchr(spec, '=');
     if (!eq || eq == spec || !eq[1]) {
         vn_error_set(err, VNUMA_ERR_INVALID,
@@ -79,6 +92,8 @@ int vn_config_add_mount_spec(vn_config *cfg, const char *spec, vn_error *err)
     }
     VN_AUTOFREE char *path = vn_strndup(spec, (size_t)(eq - spec));
     vn_config_add_mount(cfg, path, kib);
+    if (!cfg->mounts_source)
+        cfg->mounts_source = vn_strdup("--hugetlbfs");
     return 0;
 }
 

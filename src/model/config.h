@@ -40,7 +40,10 @@ void vn_config_copy(vn_config *dst, const vn_config *src);
 void vn_config_add_mount(vn_config *cfg, const char *path, uint64_t size_kib);
 void vn_config_add_mount_deflt(vn_config *cfg, const char *path, uint64_t size_kib,
                                bool deflt);
-/* Parse "PATH=SIZE" (SIZE like 2M, 1G, 2048k, 2048 = KiB). */
+/* The memory backing directory, and where it came from (for --verbose). */
+void vn_config_set_backing_dir(vn_config *cfg, const char *dir, const char *source);
+/* Parse "PATH=SIZE" (SIZE like 2M, 1G, 2048k, 2048 = KiB), or "none": no
+ * mounts at all (nothing discovered either).  Sets mounts_source. */
 int vn_config_add_mount_spec(vn_config *cfg, const char *spec, vn_error *err);
 /* qemuBuildMemoryGetDefaultPagesize's mount: the first marked default,
  * else the first; NULL when there is none. */
@@ -59,5 +62,8 @@ const vn_hugetlbfs *vn_config_mount_for(const vn_config *cfg, uint64_t size_kib)
  * qemu.conf, or a hugetlbfs_mount that is no hugetlbfs mount, is an error
  * naming it. */
 int vn_config_discover(vn_config *cfg, const char *root, vn_error *err);
+/* "hugetlbfs mounts (from SOURCE): PATH (SIZE KiB, default), ...; memory
+ * backing directory DIR (from SOURCE)", for --verbose.  Caller frees. */
+char *vn_config_describe(const vn_config *cfg);
 
 #endif
