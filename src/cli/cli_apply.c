@@ -115,7 +115,7 @@ static int one(int o, const char *cmd, vn_cli_apply *c)
         break;
     case O_NODESET: c->nodeset = optarg; break;
     case O_LEDGER: c->ledger = optarg; break;
-    default: return vn_cli_usage_error(cmd, "invalid option"), -1;
+    default: return -1;   /* vn_cli_getopt said why */
     }
     return 0;
 }
@@ -130,7 +130,7 @@ int vn_cli_apply_parse(int argc, char **argv, const char *cmd, const char *usage
             opts[n++] = table[i].opt;
     opts[n] = (struct option){0};
     optind = 1;
-    for (int o; (o = getopt_long(argc, argv, "+h", opts, NULL)) != -1;) {
+    for (int o; (o = vn_cli_getopt(cmd, argc, argv, "+:h", opts)) != -1;) {
         if (o == 'h') {
             fputs(usage, stdout);
             fputs(common_help, stdout);

@@ -5,6 +5,7 @@
  */
 #include "cli_common.h"
 
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,9 +14,41 @@
 
 int vn_cli_usage_error(const char *cmd, const char *msg)
 {
-    fprintf(stderr, "vnuma%s%s: %s\nTry 'vnuma%s%s --help'.\n", cmd ? " " : "",
+    fprintf(stderr, "vnuma%s%s: %s (see 'vnuma%s%s --help')\n", cmd ? " " : "",
             cmd ? cmd : "", msg, cmd ? " " : "", cmd ? cmd : "");
     return VN_EXIT_USAGE;
+}
+
+/* The option getopt stopped at, as the user wrote it: "--name" without
+ * its "=value" (a long option: optopt is 0 for an unknown one, its value
+ * for one given a value it does not take), else "-x". */
+static char *bad_option_name(char **argv, bool *is_long)
+{
+    const char *a = optind > 0 ? argv[optind - 1] : "";
+    *is_long = !strncmp(a, "--", 2) && (optopt == 0 || optopt >= 256 || strchr(a, '='));
+    if (*is_long)
+        return vn_strndup(a, strcspn(a, "="));
+    return vn_asprintf("-%c", optopt);
+}
+
+int vn_cli_getopt(const char *cmd, int argc, char **argv, const char *shortopts,
+                  const struct option *longopts)
+{
+    opterr = 0;    /* the messages are ours: one line, one prefix */
+    int o = getopt_long(argc, argv, shortopts, longopts, NULL);
+    if (o != '?' && o != ':')
+        return o;
+    bool is_long;
+    VN_AUTOFREE char *name = bad_option_name(argv, &is_long);
+    VN_AUTOFREE char *msg = NULL;
+    if (o == ':')
+        msg = vn_asprintf("option '%s' needs a value", name);
+    else if (is_long && optopt != 0)
+        msg = vn_asprintf("option '%s' takes no value", name);
+    else
+        msg = vn_asprintf("unknown option '%s'", name);
+    vn_cli_usage_error(cmd, msg);
+    return '?';
 }
 
 int vn_cli_exit_code(int code)

@@ -20,9 +20,19 @@
 /* vnuma(1), EXIT STATUS. */
 enum { VN_EXIT_OK = 0, VN_EXIT_INVALID = 1, VN_EXIT_USAGE = 2, VN_EXIT_HOST = 3 };
 
-/* "vnuma CMD: MSG\nTry 'vnuma CMD --help'.\n" on stderr (cmd NULL: the
- * command itself); returns VN_EXIT_USAGE. */
+/* "vnuma CMD: MSG (see 'vnuma CMD --help')\n" on stderr, one line (cmd
+ * NULL: the command itself); returns VN_EXIT_USAGE. */
 int vn_cli_usage_error(const char *cmd, const char *msg);
+
+struct option;
+/* getopt_long without getopt's own messages.  shortopts must start with
+ * ':' after an optional '+' ("+:h"), so that a missing value is told
+ * apart.  An unknown option, a missing value or a value given to a flag
+ * prints one usage error naming the option ("vnuma CMD: unknown option
+ * '--hots' (see ...)") and returns '?': the caller exits with
+ * VN_EXIT_USAGE without printing more. */
+int vn_cli_getopt(const char *cmd, int argc, char **argv, const char *shortopts,
+                  const struct option *longopts);
 
 /* The exit status for an error code: VN_EXIT_HOST for host and system
  * errors, VN_EXIT_INVALID otherwise. */

@@ -237,7 +237,7 @@ static int parse_option(int opt, advise_opts *o, bool *have_what)
         fputs(usage_advise, stdout);
         return -1;
     default:
-        return vn_cli_usage_error("advise", "invalid option");
+        return VN_EXIT_USAGE;   /* vn_cli_getopt said why */
     }
 }
 
@@ -259,7 +259,7 @@ int vn_cmd_advise(int argc, char **argv)
     bool have_what = false;
     int opt;
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "+hw:", opts, NULL)) != -1) {
+    while ((opt = vn_cli_getopt("advise", argc, argv, "+:hw:", opts)) != -1) {
         int r = parse_option(opt, &o, &have_what);
         if (r)
             return r < 0 ? VN_EXIT_OK : r;

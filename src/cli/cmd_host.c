@@ -69,7 +69,7 @@ int vn_cmd_host(int argc, char **argv)
     vnuma_host_style fmt = VNUMA_HOST_TEXT;
     int o;
     optind = 1;
-    while ((o = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+    while ((o = vn_cli_getopt("host", argc, argv, "+:h", opts)) != -1) {
         switch (o) {
         case OPT_HOST:
             src = optarg;
@@ -93,7 +93,7 @@ int vn_cmd_host(int argc, char **argv)
             fputs(usage_host, stdout);
             return VN_EXIT_OK;
         default:
-            return vn_cli_usage_error("host", "invalid option");
+            return VN_EXIT_USAGE;   /* vn_cli_getopt said why */
         }
     }
     if (optind < argc)

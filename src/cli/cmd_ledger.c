@@ -45,7 +45,7 @@ int vn_cmd_ledger(int argc, char **argv)
     vnuma_ledger_style style = VNUMA_LEDGER_TEXT;
     int o;
     optind = 1;
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((o = vn_cli_getopt("ledger", argc, argv, ":h", opts)) != -1) {
         switch (o) {
         case OPT_FORMAT:
             if (!strcmp(optarg, "text"))
@@ -59,7 +59,7 @@ int vn_cmd_ledger(int argc, char **argv)
             fputs(usage_ledger, stdout);
             return VN_EXIT_OK;
         default:
-            return vn_cli_usage_error("ledger", "invalid option");
+            return VN_EXIT_USAGE;   /* vn_cli_getopt said why */
         }
     }
     /* options may follow FILE: getopt permutes (no "+") */

@@ -86,7 +86,7 @@ static int parse_one(opts *o, int c)
         }
         return 0;
     default:
-        return vn_cli_usage_error("partition", "invalid option");
+        return VN_EXIT_USAGE;   /* vn_cli_getopt said why */
     }
 }
 
@@ -105,7 +105,7 @@ static int parse_opts(int argc, char **argv, opts *o)
     };
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "+h", lo, NULL)) != -1) {
+    while ((c = vn_cli_getopt("partition", argc, argv, "+:h", lo)) != -1) {
         if (c == 'h') {
             fputs(usage, stdout);
             exit(VN_EXIT_OK);

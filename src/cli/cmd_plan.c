@@ -107,7 +107,7 @@ static int parse_plan_opts(int argc, char **argv, plan_cli *o)
     int c, v;
     uint64_t kib;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+    while ((c = vn_cli_getopt("plan", argc, argv, "+:h", opts)) != -1) {
         vnuma_error *err = NULL;
         switch (c) {
         case OPT_HOST: o->host_src = optarg; break;
@@ -154,7 +154,7 @@ static int parse_plan_opts(int argc, char **argv, plan_cli *o)
             fputs(usage_plan, stdout);
             exit(VN_EXIT_OK);
         default:
-            return vn_cli_usage_error("plan", "invalid option"), -1;
+            return -1;   /* vn_cli_getopt said why */
         }
     }
     return optind;

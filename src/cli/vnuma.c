@@ -154,7 +154,7 @@ static int parse_opts(int argc, char **argv, const char *cmd, const char *help,
     };
     int o, id;
     optind = 1;
-    while ((o = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+    while ((o = vn_cli_getopt(cmd, argc, argv, "+:h", opts)) != -1) {
         vnuma_error *err = NULL;
         switch (o) {
         case OPT_HOST:
@@ -204,7 +204,7 @@ static int parse_opts(int argc, char **argv, const char *cmd, const char *help,
                 fputs(usage_host_opts, stdout);
             exit(VN_EXIT_OK);
         default:
-            return vn_cli_usage_error(cmd, "invalid option"), -1;
+            return -1;   /* vn_cli_getopt said why */
         }
     }
     return vn_cli_discover(c->cfg, c->verbose) == VN_EXIT_OK ? optind : -2;
@@ -385,7 +385,6 @@ int main(int argc, char **argv)
     for (size_t k = 0; k < sizeof(apply) / sizeof(apply[0]); k++)
         if (!strcmp(cmd, apply[k].name))
             return apply[k].fn(argc - 1, argv + 1);
-    fprintf(stderr, "vnuma: unknown command '%s'\n", cmd);
-    fputs(usage_main, stderr);
-    return VN_EXIT_USAGE;
+    VN_AUTOFREE char *msg = vn_asprintf("unknown command '%s'", cmd);
+    return vn_cli_usage_error(NULL, msg);
 }
