@@ -12,8 +12,8 @@
  *
  * Exit codes: 0 advice printed (numad's rule: also when nothing really
  * fits, with a warning, as numad answers then), 1 the request does not
- * fit (--rule smallest, or --require-fit), 2 usage, 3 the host cannot be
- * read.
+ * fit (--rule smallest, or --require-fit), or a synthetic host's spec is
+ * wrong, 2 usage, 3 the host cannot be read.
  */
 #include "cmd_advise.h"
 
@@ -76,7 +76,8 @@ static const char usage_advise[] =
     "                          the growth (or the candidates) to stderr\n"
     "\n"
     "exit status: 0 advice printed, 1 the request does not fit (--rule\n"
-    "smallest, --require-fit), 2 usage, 3 the host cannot be read\n";
+    "smallest, --require-fit) or synthetic:SPEC is wrong, 2 usage, 3 the host\n"
+    "cannot be read\n";
 
 typedef struct advise_opts {
     const char *src, *ledger;
@@ -122,11 +123,13 @@ static bool is_live(const char *src)
     return !src || !src[0] || !strcmp(src, "sysfs:/") || !strcmp(src, "sysfs:");
 }
 
-/* The host, with the live machine's CPU load sampled; NULL: exit 3. */
-static vnuma_host *load_host(const advise_opts *o)
+/* The host, with the live machine's CPU load sampled; NULL with *rc the
+ * exit status (3, or 1 for a synthetic spec that is wrong). */
+static vnuma_host *load_host(const advise_opts *o, int *rc)
 {
     vnuma_error *err = NULL;
     vnuma_host *h = vn_cli_host(o->src, true, &err);
+    *rc = VN_EXIT_HOST;
     if (h && !vnuma_host_node_count(h)) {
         fprintf(stderr, "error: the host has no NUMA nodes\n");
         vnuma_host_free(h);
@@ -137,7 +140,7 @@ static vnuma_host *load_host(const advise_opts *o)
         h = NULL;
     }
     if (!h && err)
-        vn_cli_fail(err);
+        *rc = vn_cli_fail(err);
     vnuma_error_free(err);
     return h;
 }
@@ -174,10 +177,11 @@ static int run_advice(advise_opts *o)
         vnuma_advice_request_free(r);
         return rc;
     }
-    vnuma_host *h = load_host(o);
+    int rc;
+    vnuma_host *h = load_host(o, &rc);
     if (!h) {
         vnuma_advice_request_free(r);
-        return VN_EXIT_HOST;
+        return rc;
     }
     char *ex = NULL;
     vnuma_advice *a = vnuma_advise(h, r, o->explain ? &ex : NULL, &err);
@@ -186,7 +190,6 @@ static int run_advice(advise_opts *o)
     free(ex);
     vnuma_host_free(h);
     vnuma_advice_request_free(r);
-    int rc;
     if (!a) {
         vn_cli_fail(err);
         rc = vnuma_error_code(err) == VNUMA_ERR_HOST ? ADV_EXIT_NOFIT : VN_EXIT_USAGE;

@@ -6,8 +6,8 @@
  * SVG picture (vnuma_host_format); with --ledger FILE, the picture has
  * every guest the ledger records drawn on the host (vnuma_ledger_svg).
  *
- * Exit codes as for every vnuma command: 0 ok, 2 usage, 3 the host cannot
- * be read.  Called from vnuma.c with argv[0] = "host".
+ * Exit codes as for every vnuma command: 0 ok, 1 a synthetic host's spec
+ * or the ledger is wrong, 2 usage, 3 the host cannot be read.  Called from vnuma.c with argv[0] = "host".
  */
 #include "cmd_host.h"
 
@@ -44,8 +44,8 @@ static const char usage_host[] =
     "                          ledger FILE records on the host (its memory on its\n"
     "                          nodes, its CPUs); another host's ledger is refused\n"
     "\n"
-    "exit status: 0 ok, 1 the ledger is corrupt or another host's, 2 usage,\n"
-    "3 the host or the ledger cannot be read\n";
+    "exit status: 0 ok, 1 a synthetic:SPEC that is wrong, or the ledger is corrupt\n"
+    "or another host's, 2 usage, 3 the host or the ledger cannot be read\n";
 
 /* The picture of the ledger's guests on the host. */
 static char *ledger_svg(const vnuma_host *h, const char *path, vnuma_error **err)
@@ -104,9 +104,9 @@ int vn_cmd_host(int argc, char **argv)
     vnuma_error *err = NULL;
     vnuma_host *h = vn_cli_host(src, true, &err);
     if (!h) {
-        vn_cli_fail(err);
+        int rc = vn_cli_fail(err);   /* 3, or 1 for a synthetic spec that is wrong */
         vnuma_error_free(err);
-        return VN_EXIT_HOST;
+        return rc;
     }
     char *s = ledger ? ledger_svg(h, ledger, &err) : vnuma_host_format(h, fmt);
     int rc = s ? (fputs(s, stdout), VN_EXIT_OK) : vn_cli_fail_lines(err);

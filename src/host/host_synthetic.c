@@ -84,7 +84,7 @@ static const struct {
 
 static int syn_fail(syn_ctx *c, const char *tok, size_t len, const char *why)
 {
-    vn_error_set(c->err, VNUMA_ERR_HOST, "synthetic host: '%.*s': %s", (int)len, tok, why);
+    vn_error_set(c->err, VNUMA_ERR_INVALID, "synthetic host: '%.*s': %s", (int)len, tok, why);
     return -1;
 }
 
@@ -555,14 +555,14 @@ vn_host *vn_host_load_synthetic(const char *spec, vn_error *err)
     vn_host *h = NULL;
     vn_bitmap *offline = NULL;
     if (!spec || !spec[strspn(spec, " \t\n")]) {
-        vn_error_set(err, VNUMA_ERR_HOST, "synthetic host: empty description");
+        vn_error_set(err, VNUMA_ERR_INVALID, "synthetic host: empty description");
         return NULL;
     }
     if (parse_tokens(&c, spec, false) < 0 || count_levels(&c) < 0 ||
         parse_tokens(&c, spec, true) < 0)
         goto fail;
     if (!c.nlevels) {
-        vn_error_set(err, VNUMA_ERR_HOST, "synthetic host: '%s': no level (e.g. package:2 core:4)", spec);
+        vn_error_set(err, VNUMA_ERR_INVALID, "synthetic host: '%s': no level (e.g. package:2 core:4)", spec);
         goto fail;
     }
     if (c.npages > 1)

@@ -5,6 +5,8 @@
 #
 #   usage      an option typo, a missing value, a value given to a flag, an
 #              unknown command: one line, one prefix ("vnuma CMD: ..."), 2
+#   synthetic  a typo in a synthetic:SPEC is invalid input (1), whichever
+#              command reads it; a host that cannot be read stays 3
 # Last line: `N passed, N failed`.
 set -u
 vnuma=$1; src=$2
@@ -42,6 +44,20 @@ run 2 advise -x -w 1 && err_is "vnuma advise: unknown option '-x' (see 'vnuma ad
 run 2 chekc x.xml && err_is "vnuma: unknown command 'chekc' (see 'vnuma --help')"
 run 2 argv --format yaml x.xml &&
     err_is "vnuma argv: --format takes args, shell or json (see 'vnuma argv --help')"
+
+# ---- synthetic: a spec with a typo is invalid input ---------------------
+bad="synthetic:pakage:2 core:2"
+why="error: synthetic host: 'pakage:2': unknown level (package, die, group, l1-l3, numa, core, pu)"
+run 1 host --host "$bad" && err_is "$why"
+run 1 advise --host "$bad" -w 1 && err_is "$why"
+run 1 check --host "$bad" check/ok-numad.xml && err_is "$why"
+run 1 argv --host "$bad" check/ok-numad.xml && err_is "$why"
+run 1 plan --host "$bad" ../plan/cases/c01-two-cells-8node.xml && err_is "$why"
+run 1 partition --host "$bad" --mode host check/ok-numad.xml && err_is "$why"
+run 1 xml --expand --host "$bad" expand/host-siblings-smt.xml && err_is "$why"
+run 1 host --host "synthetic:numa:0" && ok
+run 3 host --host sysfs:/nonexistent/x && ok
+run 3 advise --host /nonexistent/caps.xml -w 1 && ok
 
 echo "$pass passed, $failed failed"
 [ "$failed" -eq 0 ]
