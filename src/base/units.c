@@ -73,3 +73,25 @@ int vn_parse_memory(const char *what, const char *text, const char *unit,
     }
     return 0;
 }
+
+void vn_buf_add_mib(vn_buf *b, uint64_t kib, bool up)
+{
+    /* tenths of a MiB: 1024 KiB / 10 = 102.4 KiB each */
+    uint64_t tenths = up ? kib / 1024 * 10 + VN_DIV_UP(kib % 1024 * 10, 1024)
+                         : kib / 1024 * 10 + kib % 1024 * 10 / 1024;
+    if (tenths % 10)
+        vn_buf_addf(b, "%llu.%llu MiB", (unsigned long long)(tenths / 10),
+                    (unsigned long long)(tenths % 10));
+    else
+        vn_buf_addf(b, "%llu MiB", (unsigned long long)(tenths / 10));
+}
+
+void vn_buf_add_page_size(vn_buf *b, uint64_t kib)
+{
+    if (kib && kib % (1024 * 1024) == 0)
+        vn_buf_addf(b, "%lluG", (unsigned long long)(kib / (1024 * 1024)));
+    else if (kib && kib % 1024 == 0)
+        vn_buf_addf(b, "%lluM", (unsigned long long)(kib / 1024));
+    else
+        vn_buf_addf(b, "%lluK", (unsigned long long)kib);
+}

@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/units.h"
 #include "model/config.h"
 #include "model/host.h"
 #include "place/advisor.h"
@@ -384,9 +385,13 @@ static void warn_capacity(start_ctx *c, const backend *b, uint64_t pagesize,
     uint64_t have = claim_pages(c, set, pagesize, need);
     if (need > have) {
         VN_AUTOFREE char *s = vn_bitmap_format(set);
-        vn_warn(c->w, "%s needs %llu huge pages of %llu KiB but host nodes %s have %llu left",
-                b->what, (unsigned long long)need, (unsigned long long)pagesize, s,
+        vn_buf size = {0};
+        vn_buf_add_page_size(&size, pagesize);
+        bool one = vn_bitmap_count(set) == 1;
+        vn_warn(c->w, "%s needs %llu huge pages of %s but host node%s %s ha%s %llu left",
+                b->what, (unsigned long long)need, size.s, one ? "" : "s", s, one ? "s" : "ve",
                 (unsigned long long)have);
+        vn_buf_free(&size);
     }
     vn_bitmap_free(all);
 }

@@ -30,6 +30,8 @@
 
 #include <stdlib.h>
 
+#include "base/units.h"
+
 typedef struct adv_node {
     unsigned id;
     unsigned cpus;             /* online CPUs */
@@ -210,9 +212,10 @@ static char *set_format(const adv_ctx *c, const bool *in)
 
 static void mem_text(const adv_ctx *c, vn_buf *b, uint64_t v)
 {
-    if (c->req->pagesize_kib)
-        vn_buf_addf(b, "%llu free %llu KiB pages", (unsigned long long)v,
-                    (unsigned long long)c->req->pagesize_kib);
+    if (c->req->pagesize_kib) {
+        vn_buf_addf(b, "%llu free huge pages of ", (unsigned long long)v);
+        vn_buf_add_page_size(b, c->req->pagesize_kib);
+    }
     else
         vn_buf_addf(b, "%llu MiB free", (unsigned long long)(v / 1024));
 }
@@ -224,9 +227,11 @@ static void explain_nodes(const adv_ctx *c)
     vn_buf_addf(b, "rule: smallest (the fewest nodes, then the nearest, then the lowest ids)\n"
                    "request: %u CPUs, %llu MiB", r->ncpus,
                 (unsigned long long)VN_DIV_UP(r->mem_kib, 1024));
-    if (r->pagesize_kib)
-        vn_buf_addf(b, " in %llu KiB huge pages (%llu pages)", (unsigned long long)r->pagesize_kib,
-                    (unsigned long long)c->need_mem);
+    if (r->pagesize_kib) {
+        vn_buf_add(b, " in huge pages of ");
+        vn_buf_add_page_size(b, r->pagesize_kib);
+        vn_buf_addf(b, " (%llu pages)", (unsigned long long)c->need_mem);
+    }
     vn_buf_addf(b, "\nnodes (%zu): online CPUs, free memory\n", c->n);
     for (size_t i = 0; i < c->n; i++) {
         vn_buf_addf(b, "  node %u: %u CPUs, ", c->nodes[i].id, c->nodes[i].cpus);
@@ -289,9 +294,9 @@ static int not_fit(const adv_ctx *c, vn_error *err)
     if (cpus < c->req->ncpus && mem < c->need_mem)
         vn_buf_add(&b, "; ");
     if (mem < c->need_mem && c->req->pagesize_kib) {
-        vn_buf_addf(&b, "needs %llu free %llu KiB huge pages, the host has at most %llu on any "
-                        "set of nodes: short by %llu pages",
-                    (unsigned long long)c->need_mem, (unsigned long long)c->req->pagesize_kib,
+        vn_buf_addf(&b, "needs %llu free huge pages of ", (unsigned long long)c->need_mem);
+        vn_buf_add_page_size(&b, c->req->pagesize_kib);
+        vn_buf_addf(&b, ", the host has at most %llu on any set of nodes: short by %llu pages",
                     (unsigned long long)mem, (unsigned long long)(c->need_mem - mem));
     } else if (mem < c->need_mem) {
         uint64_t need = VN_DIV_UP(c->need_mem, 1024), have = mem / 1024;

@@ -9,18 +9,20 @@
 
 #include <stdlib.h>
 
+#include "base/units.h"
+
 /* ---- feasibility and messages ----------------------------------------- */
 
-/* "8192 MiB" or "1000 KiB" or "512 pages of 2048 KiB" */
-static void add_amount(vn_buf *b, uint64_t amount, uint64_t page_kib)
+/* "8192 MiB" (one unit per message: MiB, a need rounded up, what a node
+ * has down) or "512 huge pages of 2M" */
+static void add_amount(vn_buf *b, uint64_t amount, uint64_t page_kib, bool need)
 {
-    if (page_kib)
-        vn_buf_addf(b, "%llu huge pages of %llu KiB", (unsigned long long)amount,
-                    (unsigned long long)page_kib);
-    else if (amount % 1024 == 0)
-        vn_buf_addf(b, "%llu MiB", (unsigned long long)(amount / 1024));
-    else
-        vn_buf_addf(b, "%llu KiB", (unsigned long long)amount);
+    if (page_kib) {
+        vn_buf_addf(b, "%llu huge pages of ", (unsigned long long)amount);
+        vn_buf_add_page_size(b, page_kib);
+    } else {
+        vn_buf_add_mib(b, amount, need);
+    }
 }
 
 static int64_t strategy_score(const ctx *c, uint64_t free_units, uint64_t need, uint64_t page_kib)
@@ -82,20 +84,20 @@ bool fit_compute(ctx *c)
         vn_buf_addf(&c->why, "cell %u: ", fc->id);
         if (!mem_ok) {
             vn_buf_add(&c->why, "needs ");
-            add_amount(&c->why, need, fc->page_kib);
+            add_amount(&c->why, need, fc->page_kib, true);
             vn_buf_add(&c->why, fc->page_kib ? ", the most free on a node is " :
                                                ", the largest free node has ");
             if (fc->page_kib)
                 vn_buf_addf(&c->why, "%llu", (unsigned long long)best_free);
             else
-                add_amount(&c->why, best_free, 0);
+                add_amount(&c->why, best_free, 0, false);
         } else if (!cpu_ok) {
             vn_buf_addf(&c->why, "needs %u dedicated host CPU%s (thread policy %s), "
                         "the most free on a node is %u", fc->nvcpus, fc->nvcpus == 1 ? "" : "s",
                         vn_thread_policy_to_string(pol), best_cpu);
         } else {
             vn_buf_add(&c->why, "no node has both ");
-            add_amount(&c->why, need, fc->page_kib);
+            add_amount(&c->why, need, fc->page_kib, true);
             vn_buf_addf(&c->why, " and %u host CPUs (thread policy %s) free", fc->nvcpus,
                         vn_thread_policy_to_string(pol));
         }
@@ -206,12 +208,12 @@ bool fit_place_spanning(ctx *c)
                 continue;
             }
             vn_buf_addf(&c->why, "cell %u: needs ", fc->id);
-            add_amount(&c->why, cell_need(fc), fc->page_kib);
+            add_amount(&c->why, cell_need(fc), fc->page_kib, true);
             if (fc->nvcpus)
                 vn_buf_addf(&c->why, " and %u host CPUs (thread policy %s)", fc->nvcpus,
                             vn_thread_policy_to_string(c->req->policy));
             vn_buf_add(&c->why, ", more than any node; the free nodes together have ");
-            add_amount(&c->why, all, fc->page_kib);
+            add_amount(&c->why, all, fc->page_kib, false);
             if (fc->nvcpus)
                 vn_buf_addf(&c->why, " and %u CPUs", cpus);
             continue;

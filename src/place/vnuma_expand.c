@@ -22,6 +22,8 @@
 
 #include "place/vnuma_expand.h"
 
+#include "base/units.h"
+
 #define CELL_ALIGN_KIB 1024   /* libvirt aligns guest cells to 1 MiB */
 #define DIST_LOCAL 10
 #define DIST_SAME_NODE 11     /* two cells on one node: 10 is reserved for self */
@@ -293,9 +295,11 @@ static int split_memory(plan *p, const vn_domain *dom, vn_error *err)
     uint64_t per = m / p->ncells + (m % p->ncells != 0), total;
     if (!vn_round_up_u64(per, CELL_ALIGN_KIB, &per) || !vn_mul_u64(per, p->ncells, &total) ||
         per == 0) {
+        vn_buf mb = {0};
+        vn_buf_add_mib(&mb, m, false);
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
-                     "vnuma: cannot split %llu KiB over %zu cells",
-                     (unsigned long long)m, p->ncells);
+                     "vnuma: cannot split %s over %zu cells", mb.s, p->ncells);
+        vn_buf_free(&mb);
         return -1;
     }
     p->cell_mem_kib = per;
@@ -334,19 +338,33 @@ static uint64_t node_available_kib(const vn_host_node *n, uint64_t page_kib)
     return 0;
 }
 
+/* The cell does not fit its node: invalid (exit 1, as a plan that does
+ * not fit), in MiB. */
 static void report_shortfall(vn_error *err, size_t cell, uint64_t mem, uint64_t need,
                              unsigned node, uint64_t have, uint64_t page_kib)
 {
-    VN_AUTOFREE char *with = need > mem
-        ? vn_asprintf(", %llu KiB with the cells before it there,", (unsigned long long)need)
-        : vn_strdup("");
-    VN_AUTOFREE char *pool = page_kib
-        ? vn_asprintf("free in its %llu KiB huge page pool", (unsigned long long)page_kib)
-        : vn_strdup("free");
-    vn_error_setc(err, VNUMA_ERR_HOST, VN_ERRC_UNSUPPORTED,
-                 "vnuma: cell %zu needs %llu KiB on host node %u%s which has %llu KiB "
-                 "%s: %llu KiB short", cell, (unsigned long long)mem, node, with,
-                 (unsigned long long)have, pool, (unsigned long long)(need - have));
+    vn_buf b = {0};
+    vn_buf_addf(&b, "vnuma: cell %zu needs ", cell);
+    vn_buf_add_mib(&b, mem, true);
+    vn_buf_addf(&b, " on host node %u", node);
+    if (need > mem) {
+        vn_buf_add(&b, ", ");
+        vn_buf_add_mib(&b, need, true);
+        vn_buf_add(&b, " with the cells before it there,");
+    }
+    vn_buf_add(&b, " which has ");
+    vn_buf_add_mib(&b, have, false);
+    if (page_kib) {
+        vn_buf_add(&b, " free in its pool of ");
+        vn_buf_add_page_size(&b, page_kib);
+        vn_buf_add(&b, " huge pages: ");
+    } else {
+        vn_buf_add(&b, " free: ");
+    }
+    vn_buf_add_mib(&b, need - have, true);
+    vn_buf_add(&b, " short");
+    vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED, "%s", b.s);
+    vn_buf_free(&b);
 }
 
 /* Each cell's memory, added up per node and page size, must fit.  The

@@ -185,7 +185,7 @@ hp() {
 }
 for free in 1,2,4,0 1,1,1,0; do
     if hp $free | grep -qF '"host-nodes":[0],"policy":"bind"' &&
-       grep -qF "warning: guest memory needs 4 huge pages of 1048576 KiB but host nodes 0 have 1 left" "$err"; then
+       grep -qF "warning: guest memory needs 4 huge pages of 1G but host node 0 has 1 left" "$err"; then
         pass=$((pass + 1)); else echo "FAIL: hugepage guest on free $free: $(cat "$err")"; failn=$((failn + 1)); fi
 done
 # A recorded 64-node machine (hwloc's 256ia64-64n2s2c: 4 CPUs per node),
@@ -208,10 +208,10 @@ dflt() {
         "$@" "$here/auto-hugepages-default.xml" 2>"$err"
 }
 if dflt --hugetlbfs /dev/hugepages2M=2M --hugetlbfs /dev/hugepages1G=1G | grep -qF '"host-nodes":[0],' &&
-   grep -qF "needs 2048 huge pages of 2048 KiB but host nodes 0 have 0 left" "$err"; then
+   grep -qF "needs 2048 huge pages of 2M but host node 0 has 0 left" "$err"; then
     pass=$((pass + 1)); else echo "FAIL: default 2M pages: $(cat "$err")"; failn=$((failn + 1)); fi
 if dflt --hugetlbfs /dev/hugepages1G=1G --hugetlbfs /dev/hugepages2M=2M | grep -qF '"host-nodes":[0],' &&
-   grep -qF "needs 4 huge pages of 1048576 KiB but host nodes 0 have 1 left" "$err"; then
+   grep -qF "needs 4 huge pages of 1G but host node 0 has 1 left" "$err"; then
     pass=$((pass + 1)); else echo "FAIL: default 1G pages: $(cat "$err")"; failn=$((failn + 1)); fi
 echo "$pass passed, $failn failed"
 [ "$failn" -eq 0 ]

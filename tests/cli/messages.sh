@@ -7,6 +7,10 @@
 #              unknown command: one line, one prefix ("vnuma CMD: ..."), 2
 #   synthetic  a typo in a synthetic:SPEC is invalid input (1), whichever
 #              command reads it; a host that cannot be read stays 3
+#   nofit      "does not fit" is 1 in every command: plan, advise
+#              --require-fit, xml --expand, check of a <vnuma> domain
+#   units      vnuma's own messages speak one unit, MiB, huge page sizes
+#              spelled as the options take them (2M, 1G); "host node 0 has"
 # Last line: `N passed, N failed`.
 set -u
 vnuma=$1; src=$2
@@ -58,6 +62,29 @@ run 1 xml --expand --host "$bad" expand/host-siblings-smt.xml && err_is "$why"
 run 1 host --host "synthetic:numa:0" && ok
 run 3 host --host sysfs:/nonexistent/x && ok
 run 3 advise --host /nonexistent/caps.xml -w 1 && ok
+
+# ---- nofit: 1 everywhere --------------------------------------------------
+short="error: unsupported configuration: vnuma: cell 1 needs 20480 MiB on host node 0, 40960 MiB with the cells before it there, which has 32768 MiB free: 8192 MiB short"
+run 1 xml --expand --host $H8 check/vnuma-memory-short.xml && err_is "$short"
+run 1 check --host $H8 check/vnuma-memory-short.xml && err_is "$short"
+run 1 argv --host $H8 check/vnuma-memory-short.xml && err_is "$short"
+run 1 plan --host $H8 check/vnuma-memory-short.xml && err_is "$short"
+run 1 plan --host 'synthetic:numa:2 core:2 mem=8G free=3G' ../plan/cases/c01-two-cells-8node.xml &&
+    err_is "error: cell 0: needs 4096 MiB, the largest free node has 3072 MiB
+error: cell 1: needs 4096 MiB, the largest free node has 3072 MiB"
+run 1 advise --host 'synthetic:numa:2 core:2 mem=1G' -w 8:4096 --require-fit && ok
+
+# ---- units: one per message, MiB ----------------------------------------
+run 1 plan --host 'synthetic:numa:2 core:2 mem=8G free=4036468K' ../plan/cases/c01-two-cells-8node.xml &&
+    err_is "error: cell 0: needs 4096 MiB, the largest free node has 3941.8 MiB
+error: cell 1: needs 4096 MiB, the largest free node has 3941.8 MiB"
+run 1 xml --expand --host hosts/smt-2node.xml --hugetlbfs /dev/hugepages2M=2M check/vnuma-hugepages-short.xml &&
+    err_is "error: unsupported configuration: vnuma: cell 1 needs 1024 MiB on host node 1 which has 512 MiB free in its pool of 2M huge pages: 512 MiB short"
+run 0 check --host 'synthetic:numa:1 core:2 mem=8G pages=1G:1' --hugetlbfs /dev/hugepages1G=1G \
+    ../advise/auto-hugepages.xml
+if grep -q "huge pages of 1G but host node 0 has 1 left" "$tmp/err"; then ok; else ko "page warning: $(cat "$tmp/err")"; fi
+run 1 advise --rule smallest --host 'synthetic:numa:2 core:2 mem=8G pages=2M:16' -w 1:128 --hugepages 2M &&
+    err_is "error: no set of host nodes fits: needs 64 free huge pages of 2M, the host has at most 32 on any set of nodes: short by 32 pages"
 
 echo "$pass passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -113,11 +113,11 @@ static void test_8node_refusals(void **state)
                    "MiB free on any set of nodes: short by 40960 MiB");
     /* 2 MiB pages: 8 x 2048 = 16384 pages; 32770 MiB = 16385 pages */
     expect_refused(host8, 1, 32770, 2048, VNUMA_ERR_HOST,
-                   "no set of host nodes fits: needs 16385 free 2048 KiB huge pages, the host has "
+                   "no set of host nodes fits: needs 16385 free huge pages of 2M, the host has "
                    "at most 16384 on any set of nodes: short by 1 pages");
     /* a size the host has no pool of */
     expect_refused(host8, 1, 16, 16384, VNUMA_ERR_HOST,
-                   "no set of host nodes fits: needs 1 free 16384 KiB huge pages, the host has at "
+                   "no set of host nodes fits: needs 1 free huge pages of 16M, the host has at "
                    "most 0 on any set of nodes: short by 1 pages");
     expect_refused(host8, 0, 0, 0, VNUMA_ERR_INVALID, "placement advice needs CPUs or memory to place");
     expect_refused(NULL, 1, 1, 0, VNUMA_ERR_HOST, "placement advice needs a host with NUMA nodes");
@@ -182,7 +182,7 @@ static void test_memory_only(void **state)
     expect_nodes(h, 1, 8192, 1048576, "2");       /* 8 pages: node 2 only */
     expect_nodes(h, 1, 9216, 1048576, "1-2");     /* 9 pages: 2 + 8 */
     expect_refused(h, 1, 11264, 1048576, VNUMA_ERR_HOST,
-                   "no set of host nodes fits: needs 11 free 1048576 KiB huge pages, the host has "
+                   "no set of host nodes fits: needs 11 free huge pages of 1G, the host has "
                    "at most 10 on any set of nodes: short by 1 pages");
     vn_host_free(h);
 }

@@ -249,7 +249,7 @@ static void test_hugepages(void **state)
     vn_usage used = {0};
     assert_true(vn_usage_add(&used, 1, 2048, 1500));
     assert_int_equal(vn_fit(h, &used, &r, &res, &e), -1);
-    assert_string_equal(e.msg, "cell 0: needs 1024 huge pages of 2048 KiB, the most free on a node is 548");
+    assert_string_equal(e.msg, "cell 0: needs 1024 huge pages of 2M, the most free on a node is 548");
     vn_usage_clear(&used);
     free(r.cells);
     vn_host_free(h);

@@ -402,8 +402,8 @@ static void test_capacity_warning(void **state)
     d->numatune_nodeset = set_of("0");
     assert_int_equal(run(d, host8, &w, &e), 0);
     assert_int_equal(w.n, 1);
-    assert_string_equal(w.items[0], "guest cell 0 needs 16 huge pages of 1048576 KiB "
-                                    "but host nodes 0 have 4 left");
+    assert_string_equal(w.items[0], "guest cell 0 needs 16 huge pages of 1G "
+                                    "but host node 0 has 4 left");
     vn_warnings_clear(&w);
     vn_domain_free(d);
 
@@ -421,8 +421,8 @@ static void test_capacity_warning(void **state)
     d->numatune_nodeset = set_of("0");
     assert_int_equal(run(d, host8, &w, &e), 0);
     assert_int_equal(w.n, 1);
-    assert_string_equal(w.items[0], "guest cell 2 needs 2 huge pages of 1048576 KiB "
-                                    "but host nodes 0 have 0 left");
+    assert_string_equal(w.items[0], "guest cell 2 needs 2 huge pages of 1G "
+                                    "but host node 0 has 0 left");
     vn_warnings_clear(&w);
     vn_domain_free(d);
 
