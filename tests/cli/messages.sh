@@ -9,6 +9,8 @@
 #              command reads it; a host that cannot be read stays 3
 #   nofit      "does not fit" is 1 in every command: plan, advise
 #              --require-fit, xml --expand, check of a <vnuma> domain
+#   dir        a directory given as a file says why, in every command
+#              that reads one (it was "cannot read 'my'" without a reason)
 #   units      vnuma's own messages speak one unit, MiB, huge page sizes
 #              spelled as the options take them (2M, 1G); "host node 0 has"
 # Last line: `N passed, N failed`.
@@ -62,6 +64,25 @@ run 1 xml --expand --host "$bad" expand/host-siblings-smt.xml && err_is "$why"
 run 1 host --host "synthetic:numa:0" && ok
 run 3 host --host sysfs:/nonexistent/x && ok
 run 3 advise --host /nonexistent/caps.xml -w 1 && ok
+
+# ---- dir: a directory given as a file says why ---------------------------
+mkdir "$tmp/my"
+d="$tmp/my"
+why="error: '$d' is a directory, not a regular file"
+for c in "xml" "xml --expand --host $H8" "check --host none" "argv --host none" \
+         "plan --host $H8" "partition --host none --mode host"; do
+    # shellcheck disable=SC2086
+    run 1 $c "$d" && err_is "$why"
+done
+run 3 host --host "$d" && err_is "$why"
+run 3 check --host "$d" check/ok-numad.xml && err_is "$why"
+run 1 ledger "$d" && err_is "error: ledger $d is a directory, not a regular file: refused"
+run 1 advise --host $H8 -w 1 --ledger "$d" &&
+    err_is "error: ledger $d is a directory, not a regular file: refused"
+run 1 attach --state-dir "$tmp/state" guest "$d" && err_is "$why"
+"$vnuma" check --host none - <"$d" >"$tmp/out" 2>"$tmp/err"
+if grep -qx "error: cannot read the domain from standard input: Is a directory" "$tmp/err"; then ok
+else ko "stdin a directory: $(cat "$tmp/err")"; fi
 
 # ---- nofit: 1 everywhere --------------------------------------------------
 short="error: unsupported configuration: vnuma: cell 1 needs 20480 MiB on host node 0, 40960 MiB with the cells before it there, which has 32768 MiB free: 8192 MiB short"
