@@ -62,6 +62,9 @@ vn_host *vn_host_new(void);
 void vn_host_free(vn_host *h);
 VN_DEFINE_AUTOPTR(vn_host, vn_host_free)
 const vn_host_node *vn_host_find_node(const vn_host *h, unsigned id);
+/* The index of node `id` in h->nodes (sorted by id: a binary search), -1
+ * when there is none. */
+long vn_host_node_index(const vn_host *h, unsigned id);
 #define VN_BASE_PAGE_KIB 4   /* the base page: not a huge page size */
 
 /* Record a huge page size the host offers (kept sorted, no duplicates;
