@@ -143,14 +143,14 @@ int dx_prop_num(const xmlNode *n, const char *name, int base, int flags, uint64_
     uint64_t v;
     if (!dx_str_to_ullp(s, base, &v) || v > max) {
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
-                     "Invalid value for attribute '%s' in element '%s': '%s'. Expected non-negative integer value",
-                     name, (const char *)n->name, s);
+                      "Invalid value for attribute '%s' in element '%s': '%s'. Expected non-negative integer value",
+                      name, (const char *)n->name, s);
         return -1;
     }
     if ((flags & PROP_NONZERO) && v == 0) {
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
-                     "Invalid value for attribute '%s' in element '%s': Zero is not permitted",
-                     name, (const char *)n->name);
+                      "Invalid value for attribute '%s' in element '%s': Zero is not permitted",
+                      name, (const char *)n->name);
         return -1;
     }
     *out = v;
@@ -189,8 +189,8 @@ int dx_prop_enum(const xmlNode *n, const char *name, int (*from)(const char *),
     int v = from(s);
     if (v < 0 || ((flags & PROP_NONZERO) && v == 0)) {
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
-                     "Invalid value for attribute '%s' in element '%s': '%s'.",
-                     name, (const char *)n->name, s);
+                      "Invalid value for attribute '%s' in element '%s': '%s'.",
+                      name, (const char *)n->name, s);
         return -1;
     }
     *out = v;
@@ -224,7 +224,7 @@ int dx_parse_mem(const char *xpath, const char *value, const char *unit,
     }
     if (!dx_str_to_ullp(value, 10, &bytes)) {
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
-                     "Invalid value '%s' for element or attribute '%s'", value, xpath);
+                      "Invalid value '%s' for element or attribute '%s'", value, xpath);
         return -1;
     }
     if (vn_parse_memory(xpath, value, unit && *unit ? unit : NULL, kib, err) < 0)
@@ -321,8 +321,8 @@ xmlDoc *dx_read_xml_as(const char *xml, size_t len, const char *root_name, vn_er
 {
     if (len > VN_XML_MAX_BYTES) {
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
-                     "document is %zu bytes, more than the limit of %u bytes",
-                     len, VN_XML_MAX_BYTES);
+                      "document is %zu bytes, more than the limit of %u bytes",
+                      len, VN_XML_MAX_BYTES);
         return NULL;
     }
     parse_state st = {.err = err};
@@ -350,7 +350,7 @@ xmlDoc *dx_read_xml_as(const char *xml, size_t len, const char *root_name, vn_er
         if (err)
             err->code = VNUMA_OK;   /* this message wins over libxml2's "stopped" */
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
-                     "entity declarations are not allowed (line %d)", st.entity_line);
+                      "entity declarations are not allowed (line %d)", st.entity_line);
         return NULL;
     }
     if (!doc) {

@@ -74,8 +74,8 @@ static int parse_distances(vn_domain *dom, xmlNode *cellnode, unsigned cur, vn_e
             return -1;
         if (id >= dom->ncells) {
             vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
-                         "'sibling_id %d' does not refer to a valid cell within NUMA 'cell id %d'",
-                         (int)id, (int)cur);
+                          "'sibling_id %d' does not refer to a valid cell within NUMA 'cell id %d'",
+                          (int)id, (int)cur);
             return -1;
         }
         if (dx_prop_uint(sib, "value", 10, PROP_REQUIRED, &value, err) < 0)
@@ -84,8 +84,8 @@ static int parse_distances(vn_domain *dom, xmlNode *cellnode, unsigned cur, vn_e
             (id == cur && value != LOCAL_DISTANCE) ||
             (id != cur && value == LOCAL_DISTANCE)) {
             vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
-                         "'value %d' is invalid for 'sibling id %d' under NUMA 'cell id %d'",
-                         (int)value, (int)id, (int)cur);
+                          "'value %d' is invalid for 'sibling id %d' under NUMA 'cell id %d'",
+                          (int)value, (int)id, (int)cur);
             return -1;
         }
         vn_distance *l = cell_distances(dom, cur);
@@ -105,19 +105,19 @@ static int parse_cache(xmlNode *cn, unsigned cell, vn_cache *cache, vn_error *er
     VN_AUTOFREE char *level = dx_prop(cn, "level");
     if (!level) {
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
-                     "Missing 'level' attribute in cache element for NUMA node %d", (int)cell);
+                      "Missing 'level' attribute in cache element for NUMA node %d", (int)cell);
         return -1;
     }
     if (!dx_str_to_uip(level, 10, &cache->level) || cache->level == 0) {
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
-                     "Invalid 'level' attribute in cache element for NUMA node %d", (int)cell);
+                      "Invalid 'level' attribute in cache element for NUMA node %d", (int)cell);
         return -1;
     }
     VN_AUTOFREE char *assoc = dx_prop(cn, "associativity");
     if (!assoc) {
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
-                     "Missing 'associativity' attribute in cache element for NUMA node %d",
-                     (int)cell);
+                      "Missing 'associativity' attribute in cache element for NUMA node %d",
+                      (int)cell);
         return -1;
     }
     int a = vn_cache_assoc_from_string(assoc);
@@ -129,11 +129,11 @@ static int parse_cache(xmlNode *cn, unsigned cell, vn_cache *cache, vn_error *er
     VN_AUTOFREE char *policy = dx_prop(cn, "policy");
     if (!policy)   /* libvirt reports and goes on to fail just below */
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
-                     "Missing 'policy' attribute in cache element for NUMA node %d", (int)cell);
+                      "Missing 'policy' attribute in cache element for NUMA node %d", (int)cell);
     int p = policy ? vn_cache_policy_from_string(policy) : -1;
     if (p < 0) {
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML, "Invalid cache policy '%s'",
-                     policy ? policy : "(null)");
+                      policy ? policy : "(null)");
         return -1;
     }
     cache->assoc = (vn_cache_assoc)a;
@@ -151,7 +151,7 @@ static int parse_cache(xmlNode *cn, unsigned cell, vn_cache *cache, vn_error *er
     }
     if (!dx_str_to_ullp(line, 10, &cache->line_bytes)) {
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
-                     "Invalid value '%s' for element or attribute '%s'", line, "./line/@value");
+                      "Invalid value '%s' for element or attribute '%s'", line, "./line/@value");
         return -1;
     }
     return 0;
@@ -182,8 +182,8 @@ static int parse_cell(vn_domain *dom, xmlNode *cellnode, size_t idx, vn_error *e
         cur = (unsigned)idx;
     if (cur >= dom->ncells) {
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
-                     "Exactly one 'cell' element per guest NUMA cell allowed, "
-                     "non-contiguous ranges or ranges not starting from 0 are not allowed");
+                      "Exactly one 'cell' element per guest NUMA cell allowed, "
+                      "non-contiguous ranges or ranges not starting from 0 are not allowed");
         return -1;
     }
     vn_cell *c = &dom->cells[cur];
@@ -209,7 +209,7 @@ static int parse_cell(vn_domain *dom, xmlNode *cellnode, size_t idx, vn_error *e
             continue;
         if (vn_bitmap_overlaps(dom->cells[j].cpus, c->cpus)) {
             vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
-                         "NUMA cells %u and %zu have overlapping vCPU ids", cur, j);
+                          "NUMA cells %u and %zu have overlapping vCPU ids", cur, j);
             return -1;
         }
     }
@@ -303,7 +303,7 @@ int dx_check_numa_cpus(const vn_domain *dom, vn_error *err)
     }
     if (total > dom->maxvcpus) {
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_INTERNAL,
-                     "Number of CPUs in <numa> exceeds the <vcpu> count");
+                      "Number of CPUs in <numa> exceeds the <vcpu> count");
         return -1;
     }
     if (maxid >= dom->maxvcpus) {

@@ -65,12 +65,12 @@ static int qemu_vcpus_postparse(const vn_domain *dom, vn_error *err)
         if (v->hotpluggable == VN_TRISTATE_NO) {
             if (prev->hotpluggable == VN_TRISTATE_YES) {
                 vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
-                             "online non-hotpluggable vcpus need to be ordered prior to hotplugable vcpus");
+                              "online non-hotpluggable vcpus need to be ordered prior to hotplugable vcpus");
                 return -1;
             }
             if (prev->order > v->order) {
                 vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
-                             "online non-hotpluggable vcpus must be ordered in ascending order");
+                              "online non-hotpluggable vcpus must be ordered in ascending order");
                 return -1;
             }
         }
@@ -128,7 +128,7 @@ static int vcpus_postparse(vn_domain *dom, vn_error *err)
             v->hotpluggable = v->online ? VN_TRISTATE_NO : VN_TRISTATE_YES;
         else if (v->hotpluggable == VN_TRISTATE_NO && !v->online) {
             vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
-                         "vcpu '%u' is both offline and not hotpluggable", i);
+                          "vcpu '%u' is both offline and not hotpluggable", i);
             return -1;
         }
     }
@@ -153,12 +153,12 @@ static int memory_postparse(vn_domain *dom, vn_error *err)
         }
     } else if (hotplug > dom->total_memory_kib) {
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
-                     "Total size of memory devices exceeds the total memory size");
+                      "Total size of memory devices exceeds the total memory size");
         return -1;
     }
     if (vn_domain_memory_initial_kib(dom) == 0) {
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
-                     "Memory size must be specified via <memory> or in the <numa> configuration");
+                      "Memory size must be specified via <memory> or in the <numa> configuration");
         return -1;
     }
     if (dom->cur_balloon_kib > dom->total_memory_kib || dom->cur_balloon_kib == 0)
@@ -166,12 +166,12 @@ static int memory_postparse(vn_domain *dom, vn_error *err)
     if ((dom->max_memory_kib || dom->memory_slots) &&
         !(dom->max_memory_kib && dom->memory_slots)) {
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
-                     "both maximum memory size and memory slot count must be specified");
+                      "both maximum memory size and memory slot count must be specified");
         return -1;
     }
     if (dom->max_memory_kib && dom->max_memory_kib < dom->total_memory_kib) {
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
-                     "maximum memory size must be equal or greater than the actual memory size");
+                      "maximum memory size must be equal or greater than the actual memory size");
         return -1;
     }
     return 0;
@@ -274,14 +274,14 @@ static int dimm_conflict(const vn_domain *dom, const vn_memdev *m, vn_error *err
             continue;
         if (m->addr_slot == o->addr_slot) {
             vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
-                         "memory device slot '%u' is already being used by another memory device",
-                         m->addr_slot);
+                          "memory device slot '%u' is already being used by another memory device",
+                          m->addr_slot);
             return -1;
         }
         if (m->addr_base && m->addr_base == o->addr_base) {
             vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
-                         "memory device base '0x%llx' is already being used by another memory device",
-                         (unsigned long long)m->addr_base);
+                          "memory device base '0x%llx' is already being used by another memory device",
+                          (unsigned long long)m->addr_base);
             return -1;
         }
     }
@@ -292,7 +292,7 @@ static int need_target_node(const vn_domain *dom, const vn_memdev *m, vn_error *
 {
     if (dom->ncells && m->target_node == -1) {
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
-                     "target NUMA node needs to be specified for memory device");
+                      "target NUMA node needs to be specified for memory device");
         return -1;
     }
     return 0;
@@ -306,7 +306,7 @@ static int hotplug_device(const vn_domain *dom, const vn_memdev *m, vn_error *er
     case VN_MEMORY_MODEL_NVDIMM:
         if (m->addr_type != VN_MEMDEV_ADDR_DIMM && m->addr_type != VN_MEMDEV_ADDR_NONE) {
             vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
-                         "only 'dimm' addresses are supported for the pc-dimm device");
+                          "only 'dimm' addresses are supported for the pc-dimm device");
             return -1;
         }
         if (need_target_node(dom, m, err) < 0)
@@ -314,8 +314,8 @@ static int hotplug_device(const vn_domain *dom, const vn_memdev *m, vn_error *er
         if (m->addr_type == VN_MEMDEV_ADDR_DIMM) {
             if (m->addr_slot >= dom->memory_slots) {
                 vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
-                             "memory device slot '%u' exceeds slots count '%u'",
-                             m->addr_slot, dom->memory_slots);
+                              "memory device slot '%u' exceeds slots count '%u'",
+                              m->addr_slot, dom->memory_slots);
                 return -1;
             }
             if (dimm_conflict(dom, m, err) < 0)
@@ -325,15 +325,15 @@ static int hotplug_device(const vn_domain *dom, const vn_memdev *m, vn_error *er
     case VN_MEMORY_MODEL_VIRTIO_PMEM:
         if (m->addr_type != VN_MEMDEV_ADDR_PCI && m->addr_type != VN_MEMDEV_ADDR_NONE) {
             vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
-                         "only 'pci' addresses are supported for the virtio-pmem device");
+                          "only 'pci' addresses are supported for the virtio-pmem device");
             return -1;
         }
         return 0;
     case VN_MEMORY_MODEL_VIRTIO_MEM:
         if (m->addr_type != VN_MEMDEV_ADDR_PCI && m->addr_type != VN_MEMDEV_ADDR_NONE) {
             vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
-                         "only 'pci' addresses are supported for the %s device",
-                         vn_memory_model_to_string(m->model));
+                          "only 'pci' addresses are supported for the %s device",
+                          vn_memory_model_to_string(m->model));
             return -1;
         }
         return need_target_node(dom, m, err);
@@ -368,14 +368,14 @@ int vn_domain_validate_memory_hotplug(const vn_domain *dom, const vn_memdev *mem
     if (!dom->max_memory_kib) {
         if (nmems) {
             vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
-                         "cannot use/hotplug a memory device when domain 'maxMemory' is not defined");
+                          "cannot use/hotplug a memory device when domain 'maxMemory' is not defined");
             return -1;
         }
         return 0;
     }
     if (!is_ppc64(dom) && !dom->ncells && !cells_pending(dom)) {
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
-                     "At least one numa node has to be configured when enabling memory hotplug");
+                      "At least one numa node has to be configured when enabling memory hotplug");
         return -1;
     }
     if (nmems > dom->memory_slots) {
@@ -432,12 +432,12 @@ static int validate_qemu_memory(const vn_domain *dom, vn_error *err)
         return 0;
     if (dom->allocation == VN_MEM_ALLOC_ONDEMAND) {
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
-                     "hugepages are not allowed with memory allocation ondemand");
+                      "hugepages are not allowed with memory allocation ondemand");
         return -1;
     }
     if (dom->source == VN_MEM_SOURCE_ANONYMOUS) {
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
-                     "hugepages are not allowed with anonymous memory source");
+                      "hugepages are not allowed with anonymous memory source");
         return -1;
     }
     return 0;
@@ -599,7 +599,7 @@ int vn_domain_validate_memdev(const vn_domain *dom, const vn_memdev *m, vn_error
     case VN_MEMORY_MODEL_SGX_EPC:
         if (m->addr_type != VN_MEMDEV_ADDR_NONE) {
             vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
-                         "memory device address is not supported for model '%s'", model);
+                          "memory device address is not supported for model '%s'", model);
             return -1;
         }
         return 0;
@@ -666,7 +666,7 @@ static int validate_interconnect(const vn_domain *dom, size_t i, vn_error *err)
             ;
         if (j == t->ncaches) {
             vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
-                         "'cache' refers to a non-existent NUMA node cache");
+                          "'cache' refers to a non-existent NUMA node cache");
             return -1;
         }
     }

@@ -58,7 +58,7 @@ static int parse_vcpus_list(vn_domain *dom, xmlNode *list, vn_error *err)
             return -1;
         if (id >= dom->maxvcpus) {
             vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
-                         "vcpu id '%u' is out of range of maximum vcpu count", id);
+                          "vcpu id '%u' is out of range of maximum vcpu count", id);
             return -1;
         }
         vn_vcpu_info *info = &dom->vcpu_info[id];
@@ -81,8 +81,8 @@ int dx_parse_vcpu(vn_domain *dom, xmlNode *root, vn_error *err)
         return -1;
     if (maxvcpus > VN_MAX_VCPUS) {
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
-                     "vcpu count %u is more than vnuma supports (%u)",
-                     maxvcpus, VN_MAX_VCPUS);
+                      "vcpu count %u is more than vnuma supports (%u)",
+                      maxvcpus, VN_MAX_VCPUS);
         return -1;
     }
     dom->maxvcpus = maxvcpus;
@@ -92,7 +92,7 @@ int dx_parse_vcpu(vn_domain *dom, xmlNode *root, vn_error *err)
         return parse_vcpus_list(dom, list, err);
     if (vcpus > maxvcpus) {
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
-                     "maximum vCPU count must not be less than current vCPU count");
+                      "maximum vCPU count must not be less than current vCPU count");
         return -1;
     }
     for (unsigned i = 0; i < vcpus; i++)
@@ -136,8 +136,8 @@ int dx_parse_iothreads(vn_domain *dom, xmlNode *root, iothread_ids *t, vn_error 
         count = (unsigned)t->n;
     if (count > VN_MAX_VCPUS) {
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
-                     "iothread count %u is more than vnuma supports (%u)",
-                     count, VN_MAX_VCPUS);
+                      "iothread count %u is more than vnuma supports (%u)",
+                      count, VN_MAX_VCPUS);
         return -1;
     }
     for (unsigned next = 1; t->n < count; next++)
@@ -203,7 +203,7 @@ static int parse_iothreadpin(vn_domain *dom, xmlNode *pin, const iothread_ids *t
     if (find_pin(dom->iothreadpins, dom->niothreadpins, id)) {
         vn_bitmap_free(set);
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_INTERNAL,
-                     "duplicate iothreadpin for same iothread '%u'", id);
+                      "duplicate iothreadpin for same iothread '%u'", id);
         return -1;
     }
     vn_pin *p = VN_APPEND(dom->iothreadpins, dom->niothreadpins);

@@ -127,7 +127,7 @@ static int add_named_node(plan *p, const vn_host *host, unsigned id, vn_error *e
                     : n->mem_kib == 0 ? "has no memory" : NULL;
     if (why) {
         vn_error_setc(err, VNUMA_ERR_HOST, VN_ERRC_UNSUPPORTED,
-                     "vnuma: host node %u of the partition nodeset %s", id, why);
+                      "vnuma: host node %u of the partition nodeset %s", id, why);
         return -1;
     }
     add_node(p, n);
@@ -148,8 +148,8 @@ static int pick_nodes(plan *p, const vn_domain *dom, const vn_host *host, vn_err
     }
     if (p->nnodes == 0) {
         vn_error_setc(err, VNUMA_ERR_HOST, VN_ERRC_UNSUPPORTED,
-                     "vnuma: host '%s' has no node with both CPUs and memory",
-                     host->source ? host->source : "");
+                      "vnuma: host '%s' has no node with both CPUs and memory",
+                      host->source ? host->source : "");
         return -1;
     }
     p->threads = 1;
@@ -174,8 +174,8 @@ static int place_cells(plan *p, const vn_domain *dom, vn_error *err)
     p->ncells = (v->mode == VN_VNUMA_MODE_NODE && v->partition_cells) ? v->partition_cells : k;
     if (p->ncells > QEMU_MAX_NODES) {
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
-                     "vnuma: %zu cells are more than QEMU's %u NUMA nodes",
-                     p->ncells, QEMU_MAX_NODES);
+                      "vnuma: %zu cells are more than QEMU's %u NUMA nodes",
+                      p->ncells, QEMU_MAX_NODES);
         return -1;
     }
     p->cell_node = vn_calloc(p->ncells, sizeof(*p->cell_node));
@@ -213,21 +213,21 @@ static int check_vcpu_counts(const plan *p, const vn_domain *dom, vn_error *err)
     bool whole_cores = d == VN_VNUMA_DIST_SIBLINGS || d == VN_VNUMA_DIST_ROUND_ROBIN;
     if (whole_cores && p->nvcpus % p->threads) {
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
-                     "vnuma: distribution '%s' needs a vCPU count that is a multiple "
-                     "of the host's %u threads per core, not %u", dn, p->threads, p->nvcpus);
+                      "vnuma: distribution '%s' needs a vCPU count that is a multiple "
+                      "of the host's %u threads per core, not %u", dn, p->threads, p->nvcpus);
         return -1;
     }
     unsigned units = whole_cores ? p->nvcpus / p->threads : p->nvcpus;
     if (units < p->ncells) {
         if (whole_cores)
             vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
-                         "vnuma: %u vCPUs make %u guest core%s of %u threads, too few "
-                         "for %zu cells: a cell never gets zero vCPUs",
-                         p->nvcpus, units, units == 1 ? "" : "s", p->threads, p->ncells);
+                          "vnuma: %u vCPUs make %u guest core%s of %u threads, too few "
+                          "for %zu cells: a cell never gets zero vCPUs",
+                          p->nvcpus, units, units == 1 ? "" : "s", p->threads, p->ncells);
         else
             vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
-                         "vnuma: %u vCPUs are too few for %zu cells: a cell never "
-                         "gets zero vCPUs", p->nvcpus, p->ncells);
+                          "vnuma: %u vCPUs are too few for %zu cells: a cell never "
+                          "gets zero vCPUs", p->nvcpus, p->ncells);
         return -1;
     }
     return 0;
@@ -294,8 +294,8 @@ static int split_memory(plan *p, const vn_domain *dom, vn_error *err)
     if (!vn_round_up_u64(per, CELL_ALIGN_KIB, &per) || !vn_mul_u64(per, p->ncells, &total) ||
         per == 0) {
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
-                     "vnuma: cannot split %llu KiB over %zu cells",
-                     (unsigned long long)m, p->ncells);
+                      "vnuma: cannot split %llu KiB over %zu cells",
+                      (unsigned long long)m, p->ncells);
         return -1;
     }
     p->cell_mem_kib = per;
@@ -344,9 +344,9 @@ static void report_shortfall(vn_error *err, size_t cell, uint64_t mem, uint64_t 
         ? vn_asprintf("free in its %llu KiB huge page pool", (unsigned long long)page_kib)
         : vn_strdup("free");
     vn_error_setc(err, VNUMA_ERR_HOST, VN_ERRC_UNSUPPORTED,
-                 "vnuma: cell %zu needs %llu KiB on host node %u%s which has %llu KiB "
-                 "%s: %llu KiB short", cell, (unsigned long long)mem, node, with,
-                 (unsigned long long)have, pool, (unsigned long long)(need - have));
+                  "vnuma: cell %zu needs %llu KiB on host node %u%s which has %llu KiB "
+                  "%s: %llu KiB short", cell, (unsigned long long)mem, node, with,
+                  (unsigned long long)have, pool, (unsigned long long)(need - have));
 }
 
 /* Each cell's memory, added up per node and page size, must fit.  The
@@ -515,7 +515,7 @@ int vn_vnuma_expand(vn_domain *dom, const vn_host *host, uint64_t default_hugepa
     }
     if (dom->ncells) {
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
-                     "element 'vnuma' cannot be combined with guest NUMA cells in <cpu><numa>");
+                      "element 'vnuma' cannot be combined with guest NUMA cells in <cpu><numa>");
         return -1;
     }
     plan p = {.dist = dom->vnuma.distribution};
@@ -538,7 +538,7 @@ int vn_vnuma_partition(vn_domain *dom, vn_vnuma_mode mode, vn_vnuma_dist dist,
 {
     if (mode != VN_VNUMA_MODE_NODE && (nodeset || cells)) {
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
-                     "element 'partition' in element 'vnuma' requires mode='node'");
+                      "element 'partition' in element 'vnuma' requires mode='node'");
         return -1;
     }
     /* the memory to split stays in <memory> (cells plus devices) */
