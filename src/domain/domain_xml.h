@@ -133,14 +133,28 @@ static inline int dx_from_numatune_mode(const char *s) { return vn_numatune_mode
 /* ---- the document (domain_xml.c) ----------------------------------------- */
 
 /* Parse xml as a hostile document: no network, no DTD, no entities (a
- * declaration refuses it), VN_XML_MAX_BYTES at most, root <domain>. */
+ * declaration refuses it), VN_XML_MAX_BYTES at most, the tag, attribute
+ * and namespace bounds of base/xml_bounds.h, root <domain>. */
 xmlDoc *dx_read_xml(const char *xml, size_t len, vn_error *err);
 
+/* A set of non-zero ids (hashed: the checks for duplicates among
+ * thousands of pins or iothreads stay linear).  Zeroed is empty. */
+typedef struct dx_idset {
+    unsigned *slot;   /* 0 = free */
+    size_t cap, n;
+} dx_idset;
+
+bool dx_idset_has(const dx_idset *s, unsigned id);
+void dx_idset_add(dx_idset *s, unsigned id);
+void dx_idset_clear(dx_idset *s);
+VN_DEFINE_AUTOCLEAR(dx_idset, dx_idset_clear)
+
 /* <iothreadids>: the iothread ids the domain defines (vcpu_xml.c), which
- * <iothreadpin> must name. */
+ * <iothreadpin> must name, in order and as a set. */
 typedef struct iothread_ids {
     unsigned *ids;
     size_t n;
+    dx_idset set;
 } iothread_ids;
 
 /* ---- memory_xml.c ---------------------------------------------------------- */
