@@ -202,6 +202,9 @@ VN_DEFINE_AUTOPTR(vn_domain, vn_domain_free)
  * Hostile input is refused: no network, no DTD, no entity expansion,
  * VN_XML_MAX_BYTES at most. */
 #define VN_XML_MAX_BYTES (10u * 1024 * 1024)
+/* Guest NUMA cells in one domain (QEMU 7.2 takes 128; each cell's
+ * distances have an entry per cell, so this bounds their square). */
+#define VN_DOMAIN_MAX_CELLS 1024u
 vn_domain *vn_domain_parse(const char *xml, size_t len, vn_error *err);
 vn_domain *vn_domain_parse_file(const char *path, vn_error *err);
 
