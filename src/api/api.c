@@ -65,7 +65,7 @@ static vnuma_domain *wrap_domain(vn_domain *d)
 VNUMA_API vnuma_domain *vnuma_domain_parse_file(const char *path, vnuma_error **err)
 {
     vn_error e = {0};
-    vn_domain *d = vn_domain_parse_file(path, &e);
+    vn_domain *d = vn_domain_parse_file(path, VN_PARSE_ABI_UPDATE, &e);
     export_error(&e, err);
     return wrap_domain(d);
 }
@@ -73,7 +73,7 @@ VNUMA_API vnuma_domain *vnuma_domain_parse_file(const char *path, vnuma_error **
 VNUMA_API vnuma_domain *vnuma_domain_parse_memory(const char *xml, size_t len, vnuma_error **err)
 {
     vn_error e = {0};
-    vn_domain *d = vn_domain_parse(xml, len, &e);
+    vn_domain *d = vn_domain_parse(xml, len, VN_PARSE_ABI_UPDATE, &e);
     export_error(&e, err);
     return wrap_domain(d);
 }

@@ -107,18 +107,6 @@ void vn_buf_add_json_string(vn_buf *b, const char *s)
     vn_buf_addc(b, '"');
 }
 
-int vn_buf_read_capped(vn_buf *b, FILE *f, size_t cap)
-{
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-        vn_buf_addn(b, chunk, n);
-        if (b->len > cap)
-            break;
-    }
-    return ferror(f) ? (errno ? errno : EIO) : 0;
-}
-
 void vn_buf_addn(vn_buf *b, const char *s, size_t n)
 {
     vn_buf_grow(b, n);
@@ -140,6 +128,8 @@ void vn_buf_addc(vn_buf *b, char c)
 static void vn_buf_addv(vn_buf *b, const char *fmt, va_list ap) VN_PRINTF(2, 0);
 static void vn_buf_addv(vn_buf *b, const char *fmt, va_list ap)
 {
+    if (!fmt)   /* never; but gcc 12 with -fsanitize=undefined sees a NULL path */
+        abort();
     va_list ap2;
     va_copy(ap2, ap);
     int n = vsnprintf(NULL, 0, fmt, ap2);

@@ -92,10 +92,7 @@ VN_DEFINE_AUTOCLEAR(vn_buf, vn_buf_free)
  * them (\" \\ \b \f \n \r \t, \u00XX for other control bytes), which is
  * what libvirt's JSON command-line values hold. */
 void vn_buf_add_json_string(vn_buf *b, const char *s);
-/* Read f to its end into b, stopping once b holds more than `cap` bytes
- * (so a caller sees b->len > cap for an input over the limit without
- * reading all of it).  0, or the errno of a read error. */
-int vn_buf_read_capped(vn_buf *b, FILE *f, size_t cap);
+/* (Reading files and descriptors into a vn_buf: os/fileio.h.) */
 
 /* Parsing of plain numbers, as libvirt's virStrToLong_* do it. */
 bool vn_parse_u64(const char *s, uint64_t *out);   /* decimal or 0x hex, no sign */

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "os/fileio.h"
 #include "place/vnuma_expand.h"
 
 int vn_cli_usage_error(const char *cmd, const char *msg)
@@ -61,11 +62,11 @@ vn_host *vn_cli_load_host(const char *src, bool required, vn_error *e)
     return vn_host_load(src, e);
 }
 
-vn_domain *vn_cli_load_domain(const char *path, vn_error *e)
+vn_domain *vn_cli_load_domain(const char *path, unsigned flags, vn_error *e)
 {
     if (!strcmp(path, "-")) {
         vn_buf b = {0};
-        int rerr = vn_buf_read_capped(&b, stdin, VN_XML_MAX_BYTES);
+        int rerr = vn_fd_read_capped(vn_os_current(), 0, &b, VN_XML_MAX_BYTES);
         if (rerr || b.len > VN_XML_MAX_BYTES) {
             if (rerr)
                 vn_error_set(e, VNUMA_ERR_SYSTEM, "cannot read the domain from standard "
@@ -76,11 +77,11 @@ vn_domain *vn_cli_load_domain(const char *path, vn_error *e)
             vn_buf_free(&b);
             return NULL;
         }
-        vn_domain *d = vn_domain_parse(b.s ? b.s : "", b.len, e);
+        vn_domain *d = vn_domain_parse(b.s ? b.s : "", b.len, flags, e);
         vn_buf_free(&b);
         return d;
     }
-    return vn_domain_parse_file(path, e);
+    return vn_domain_parse_file(path, flags, e);
 }
 
 vn_domain *vn_cli_expand_domain(vn_domain *d, const vn_host *host, const vn_config *cfg,
@@ -88,6 +89,7 @@ vn_domain *vn_cli_expand_domain(vn_domain *d, const vn_host *host, const vn_conf
 {
     if (!d || !d->vnuma.present)
         return d;
+    unsigned flags = d->parse_flags;
     uint64_t page = cfg->nmounts ? cfg->mounts[0].size_kib : 0;
     char *s = NULL;
     if (vn_vnuma_expand(d, host, page, w, e) == 0)
@@ -95,7 +97,7 @@ vn_domain *vn_cli_expand_domain(vn_domain *d, const vn_host *host, const vn_conf
     vn_domain_free(d);
     if (!s)
         return NULL;
-    vn_domain *x = vn_domain_parse(s, strlen(s), e);
+    vn_domain *x = vn_domain_parse(s, strlen(s), flags, e);
     free(s);
     return x;
 }

@@ -43,7 +43,7 @@ vn_host *vn_cli_load_host(const char *src, bool required, vn_error *e);
 
 /* DOMAIN.xml: a file, or "-" for standard input (at most a little more than
  * VN_XML_MAX_BYTES read; the parser refuses what is larger). */
-vn_domain *vn_cli_load_domain(const char *path, vn_error *e);
+vn_domain *vn_cli_load_domain(const char *path, unsigned flags, vn_error *e);
 
 /* A <vnuma> domain expanded on the host, then formatted and parsed again so
  * that the result is exactly the plain libvirt domain the XML says (libvirt's

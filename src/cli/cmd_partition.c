@@ -130,7 +130,7 @@ static char *partitioned_text(vn_domain *d, const vn_host *host, const opts *o, 
 {
     vn_warnings w = {0};
     char *s = vn_domain_format(d, e);
-    vn_domain *x = s ? vn_domain_parse(s, strlen(s), e) : NULL;
+    vn_domain *x = s ? vn_domain_parse(s, strlen(s), VN_PARSE_ABI_UPDATE, e) : NULL;
     uint64_t page = o->cfg.nmounts ? o->cfg.mounts[0].size_kib : 0;
     if (x && (host || o->expand) && vn_vnuma_expand(x, host, page, &w, e) < 0) {
         vn_domain_free(x);
@@ -165,7 +165,7 @@ int vn_cmd_partition(int argc, char **argv)
     }
     host = vn_cli_load_host(o.host_src, false, &e);
     if (!e.code)
-        d = vn_cli_load_domain(argv[i], &e);
+        d = vn_cli_load_domain(argv[i], VN_PARSE_ABI_UPDATE, &e);
     if (d && vn_vnuma_partition(d, (vn_vnuma_mode)o.mode, (vn_vnuma_dist)o.dist, o.nodeset,
                                 o.cells, &e) == 0)
         s = partitioned_text(d, host, &o, &e);

@@ -278,7 +278,7 @@ static char *plan_svg(const vn_host *host, const vn_domain *dom, const vn_fit_re
 static int self_check(const char *xml, const vn_host *host, const vn_config *cfg, vn_error *e)
 {
     vn_warnings w = {0};
-    vn_domain *d = vn_domain_parse(xml, strlen(xml), e);
+    vn_domain *d = vn_domain_parse(xml, strlen(xml), VN_PARSE_ABI_UPDATE, e);
     int rc = d ? vn_domain_validate_start(d, host, cfg, &w, e) : -1;
     vn_warnings_clear(&w);
     vn_domain_free(d);
@@ -290,19 +290,19 @@ static int do_release(const plan_opts *o)
     vn_error e = {0};
     vn_ledger l = {0};
     int rc = VN_EXIT_OK;
-    int lock = vn_ledger_lock(o->ledger, &e);
-    if (lock < 0)
+    vn_ledger_file lf;
+    if (vn_ledger_open(&lf, o->ledger, 0, &e) < 0)
         return vn_cli_report_lines(&e);
-    if (vn_ledger_read(o->ledger, &l, &e) < 0) {
+    if (vn_ledger_load(&lf, &l, &e) < 0) {
         rc = vn_cli_report_lines(&e);
     } else if (!vn_ledger_remove(&l, o->release)) {
         fprintf(stderr, "error: guest '%s' is not in ledger %s\n", o->release, o->ledger);
         rc = VN_EXIT_INVALID;
-    } else if (vn_ledger_write(o->ledger, &l, &e) < 0) {
+    } else if (vn_ledger_save(&lf, &l, &e) < 0) {
         rc = vn_cli_report_lines(&e);
     }
     vn_ledger_clear(&l);
-    close(lock);
+    vn_ledger_close(&lf);
     return rc;
 }
 
@@ -313,7 +313,7 @@ typedef struct plan_run {
     vn_usage used;
     vn_fit_request req;
     vn_fit_result res;
-    int lock;
+    vn_ledger_file lf;      /* locked from before the read until after the write */
     char *out;
 } plan_run;
 
@@ -325,8 +325,7 @@ static void plan_run_clear(plan_run *r)
     vn_usage_clear(&r->used);
     vn_fit_request_clear(&r->req);
     vn_fit_result_clear(&r->res);
-    if (r->lock >= 0)
-        close(r->lock);
+    vn_ledger_close(&r->lf);
     free(r->out);
 }
 
@@ -338,8 +337,8 @@ static int ledger_prepare(const plan_opts *o, plan_run *r, vn_error *e)
                      "characters or spaces at its ends) to be recorded in the ledger");
         return -1;
     }
-    if ((r->lock = vn_ledger_lock(o->ledger, e)) < 0 ||
-        vn_ledger_read(o->ledger, &r->ledger, e) < 0)
+    if (vn_ledger_open(&r->lf, o->ledger, 0, e) < 0 ||
+        vn_ledger_load(&r->lf, &r->ledger, e) < 0)
         return -1;
     if (vn_ledger_find(&r->ledger, r->dom->name)) {
         vn_error_set(e, VNUMA_ERR_INVALID, "guest '%s' is already placed in ledger %s; "
@@ -388,12 +387,12 @@ static int plan_vnuma(const plan_opts *o, plan_run *r)
 
 static int do_plan(const plan_opts *o, const char *path)
 {
-    plan_run r = {.lock = -1};
+    plan_run r = {.lf = {.lock = -1, .at = {.dirfd = -1}}};
     vn_error e = {0};
     int rc = VN_EXIT_OK;
     char *xml = NULL;   /* not VN_AUTOFREE: the gotos jump over declarations */
     if (!(r.host = vn_cli_load_host(o->host_src, true, &e)) ||
-        !(r.dom = vn_cli_load_domain(path, &e))) {
+        !(r.dom = vn_cli_load_domain(path, VN_PARSE_ABI_UPDATE, &e))) {
         rc = vn_cli_report_lines(&e);
         goto out;
     }
@@ -431,7 +430,7 @@ static int do_plan(const plan_opts *o, const char *path)
             : vn_strdup(xml);
     if (o->ledger) {
         vn_ledger_add(&r.ledger, r.dom->name, &r.res.taken);
-        if (vn_ledger_write(o->ledger, &r.ledger, &e) < 0) {
+        if (vn_ledger_save(&r.lf, &r.ledger, &e) < 0) {
             rc = vn_cli_report_lines(&e);
             goto out;
         }

@@ -203,7 +203,7 @@ static int cmd_xml(int argc, char **argv)
         rc = vn_cli_usage_error("xml", "expected one DOMAIN.xml");
         goto out;
     }
-    vn_domain *d = vn_cli_load_domain(argv[i], &e);
+    vn_domain *d = vn_cli_load_domain(argv[i], 0, &e);
     if (d && c.expand && d->vnuma.present) {
         host = vn_cli_load_host(c.host_src, false, &e);
         d = e.code ? (vn_domain_free(d), NULL) : vn_cli_expand_domain(d, host, &c.cfg, &w, &e);
@@ -252,7 +252,7 @@ static int run_domains(int argc, char **argv, const char *cmd, const char *help,
         vn_error de = {0};
         vn_warnings w = {0};
         vn_argv av = {0};
-        vn_domain *d = vn_cli_expand_domain(vn_cli_load_domain(argv[i], &de), host, &c.cfg,
+        vn_domain *d = vn_cli_expand_domain(vn_cli_load_domain(argv[i], VN_PARSE_ABI_UPDATE, &de), host, &c.cfg,
                                             &w, &de);
         int r = d ? vn_qemu_build(d, host, &c.cfg, &w, &av, &de) : -1;
         vn_cli_print_warnings(&w);
@@ -297,7 +297,7 @@ static int run_example(void)
         printf("#   %.*s\n", (int)(nl - p), p);
         p = nl + 1;
     }
-    vn_domain *d = vn_domain_parse(example_domain, strlen(example_domain), &e);
+    vn_domain *d = vn_domain_parse(example_domain, strlen(example_domain), VN_PARSE_ABI_UPDATE, &e);
     int rc = VN_EXIT_OK;
     if (!d || vn_qemu_build(d, host, &cfg, &w, &av, &e) < 0) {
         vn_cli_print_warnings(&w);

@@ -79,13 +79,14 @@ out:
     return rc;
 }
 
-vn_domain *vn_domain_parse(const char *xml, size_t len, vn_error *err)
+vn_domain *vn_domain_parse(const char *xml, size_t len, unsigned flags, vn_error *err)
 {
     xmlDoc *doc = dx_read_xml(xml, len, err);
     if (!doc)
         return NULL;
     vn_domain *dom = vn_calloc(1, sizeof(*dom));
     dom->doc = doc;
+    dom->parse_flags = flags;
     if (parse_domain(dom, xmlDocGetRootElement(doc), err) < 0 ||
         vn_domain_postparse(dom, err) < 0 ||
         vn_domain_validate_define(dom, err) < 0) {
@@ -95,36 +96,17 @@ vn_domain *vn_domain_parse(const char *xml, size_t len, vn_error *err)
     return dom;
 }
 
-vn_domain *vn_domain_parse_file(const char *path, vn_error *err)
+#include "os/fileio.h"   /* for vn_domain_parse_file only */
+
+vn_domain *vn_domain_parse_file(const char *path, unsigned flags, vn_error *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        vn_error_set(err, VNUMA_ERR_SYSTEM, "cannot open '%s': %s", path, strerror(errno));
+    /* a regular file only (a FIFO is refused, never waited on), read
+     * through the seam, VN_XML_MAX_BYTES at most */
+    VN_AUTOFREE char *why = vn_asprintf("cannot open '%s'", path);
+    VN_AUTOFREE char *rwhy = vn_asprintf("cannot read '%s'", path);
+    vn_file_opts o = {.max_bytes = VN_XML_MAX_BYTES, .open_fail = why, .read_fail = rwhy};
+    VN_AUTOCLEAR(vn_buf) b = {0};
+    if (vn_file_read(vn_os_current(), path, &o, &b, err) < 0)
         return NULL;
-    }
-    struct stat st;
-    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) &&
-        (uint64_t)st.st_size > VN_XML_MAX_BYTES) {
-        fclose(f);
-        vn_error_set(err, VNUMA_ERR_INVALID, "'%s' is larger than the limit of %u bytes",
-                     path, VN_XML_MAX_BYTES);
-        return NULL;
-    }
-    vn_buf b = {0};
-    bool failed = vn_buf_read_capped(&b, f, VN_XML_MAX_BYTES) != 0;
-    fclose(f);
-    if (failed) {
-        vn_buf_free(&b);
-        vn_error_set(err, VNUMA_ERR_SYSTEM, "cannot read '%s'", path);
-        return NULL;
-    }
-    if (b.len > VN_XML_MAX_BYTES) {
-        vn_buf_free(&b);
-        vn_error_set(err, VNUMA_ERR_INVALID, "'%s' is larger than the limit of %u bytes",
-                     path, VN_XML_MAX_BYTES);
-        return NULL;
-    }
-    vn_domain *dom = vn_domain_parse(b.s ? b.s : "", b.len, err);
-    vn_buf_free(&b);
-    return dom;
+    return vn_domain_parse(b.s ? b.s : "", b.len, flags, err);
 }

@@ -178,6 +178,38 @@ int dx_parse_memdevs(vn_domain *dom, xmlNode *devices, vn_error *err)
     return 0;
 }
 
+static bool attr_is(const xmlNode *n, const char *name, const char *value)
+{
+    VN_AUTOFREE char *v = dx_prop(n, name);
+    return v && !strcmp(v, value);
+}
+
+static bool attr_set(const xmlNode *n, const char *name, const char *unset)
+{
+    VN_AUTOFREE char *v = dx_prop(n, name);
+    return v && (!unset || strcmp(v, unset));
+}
+
+/* What virDomainFSDefParseXML reads that qemuValidateDomainDeviceDefFS
+ * checks for virtiofs. */
+static void scan_virtiofs(vn_virtiofs *v, const xmlNode *fs, const xmlNode *drv)
+{
+    unsigned fmode = 0, dmode = 0;
+    VN_AUTOFREE char *f = dx_prop(fs, "fmode");
+    VN_AUTOFREE char *d = dx_prop(fs, "dmode");
+    v->type_mount = !attr_set(fs, "type", NULL) || attr_is(fs, "type", "mount");
+    v->accessmode_mapped = attr_is(fs, "accessmode", "mapped");
+    v->accessmode_other = attr_set(fs, "accessmode", "passthrough");
+    v->has_fdmode = (f && dx_str_to_uip(f, 8, &fmode) && fmode) ||
+                    (d && dx_str_to_uip(d, 8, &dmode) && dmode);
+    v->has_socket = attr_set(dx_child(fs, "source"), "socket", NULL);
+    v->readonly = dx_child(fs, "readonly") != NULL;
+    v->has_wrpolicy = attr_set(drv, "wrpolicy", "default");
+    v->has_model = attr_set(fs, "model", NULL);
+    v->has_format = attr_set(drv, "format", NULL);
+    v->has_multidevs = attr_set(fs, "multidevs", "default");
+}
+
 /* vhost-user devices that qemu_validate.c requires shared memory for. */
 void dx_scan_shared_memory_users(vn_domain *dom, xmlNode *devices)
 {
@@ -187,9 +219,10 @@ void dx_scan_shared_memory_users(vn_domain *dom, xmlNode *devices)
             dom->has_vhostuser_disk = true;
     }
     dx_for_each_child(devices, "filesystem", fs) {
-        VN_AUTOFREE char *t = dx_prop(dx_child(fs, "driver"), "type");
+        xmlNode *drv = dx_child(fs, "driver");
+        VN_AUTOFREE char *t = dx_prop(drv, "type");
         if (t && !strcmp(t, "virtiofs"))
-            dom->has_virtiofs = true;
+            scan_virtiofs(VN_APPEND(dom->virtiofs, dom->nvirtiofs), fs, drv);
     }
 }
 

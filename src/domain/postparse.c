@@ -22,6 +22,7 @@
 #include "model/domain.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 
 /* virHostMemGetTHPSize's fallback, and x86_64's transparent huge page. */
@@ -138,7 +139,9 @@ static int vcpus_postparse(vn_domain *dom, vn_error *err)
 static int memory_postparse(vn_domain *dom, vn_error *err)
 {
     uint64_t numa = 0, hotplug = 0;
-    if (dom->total_memory_kib == 0)
+    /* virDomainDefPostParseMemory: the cells give the memory when <memory>
+     * is missing or the ABI may be updated (virsh define) */
+    if (dom->total_memory_kib == 0 || (dom->parse_flags & VN_PARSE_ABI_UPDATE))
         numa = vn_domain_cells_memory_kib(dom);
     for (size_t i = 0; i < dom->nmemdevs; i++)
         if (!vn_add_u64(hotplug, dom->memdevs[i].size_kib, &hotplug))
@@ -234,6 +237,18 @@ static int assign_memory_slots(vn_domain *dom, vn_error *err)
     return rc;
 }
 
+/* virDomainDefPostParseCheckFeatures: the QEMU driver lacks
+ * VIR_DOMAIN_DEF_FEATURE_NAME_SLASH, so a name with '/' is refused (it
+ * would name paths: /dev/hugepages/libvirt/qemu/-1-web/01). */
+static int check_features(const vn_domain *dom, vn_error *err)
+{
+    if (dom->name && strchr(dom->name, '/')) {
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML, "name %s cannot contain '/'", dom->name);
+        return -1;
+    }
+    return 0;
+}
+
 int vn_domain_postparse(vn_domain *dom, vn_error *err)
 {
     if (qemu_vcpus_postparse(dom, err) < 0)
@@ -243,7 +258,9 @@ int vn_domain_postparse(vn_domain *dom, vn_error *err)
     if (vcpus_postparse(dom, err) < 0 || memory_postparse(dom, err) < 0)
         return -1;
     memtune_postparse(dom);
-    return assign_memory_slots(dom, err);
+    if (assign_memory_slots(dom, err) < 0)
+        return -1;
+    return check_features(dom, err);
 }
 
 /* ---- define-time validation: the QEMU driver's domain callback --------- */
@@ -438,13 +455,45 @@ static int require_shared_memory(const vn_domain *dom, const char *name, vn_erro
     return 0;
 }
 
-/* vhost-user disks, then virtiofs file systems (libvirt's device order). */
+/* qemuValidateDomainDeviceDefFS for a virtiofs file system, in its order;
+ * QEMU 7.2 has the capabilities it asks for (multidevs, vhost-user-fs) and
+ * vnuma stands for a privileged (qemu:///system) daemon. */
+static int validate_virtiofs(const vn_domain *dom, const vn_virtiofs *v, vn_error *err)
+{
+    const char *why = NULL;
+    if (!v->type_mount)
+        why = "only supports mount filesystem type";
+    else if (v->has_fdmode && !v->accessmode_mapped)
+        why = "fmode and dmode must be used with accessmode=mapped";
+    else if (!v->has_socket && v->readonly)
+        why = "virtiofs does not yet support read-only mode";
+    else if (!v->has_socket && v->accessmode_other)
+        why = "virtiofs only supports passthrough accessmode";
+    else if (!v->has_socket && v->has_wrpolicy)
+        why = "virtiofs does not support wrpolicy";
+    else if (v->has_model)
+        why = "virtiofs does not support model";
+    else if (v->has_format)
+        why = "virtiofs does not support format";
+    else if (v->has_multidevs)
+        why = "virtiofs does not support multidevs";
+    else if (v->has_fdmode)
+        why = "virtiofs does not support fmode and dmode";
+    if (why) {
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED, "%s", why);
+        return -1;
+    }
+    return require_shared_memory(dom, "virtiofs", err);
+}
+
+/* vhost-user disks, then file systems (libvirt's device order). */
 static int validate_vhost_user(const vn_domain *dom, vn_error *err)
 {
     if (dom->has_vhostuser_disk && require_shared_memory(dom, "vhostuser", err) < 0)
         return -1;
-    if (dom->has_virtiofs && require_shared_memory(dom, "virtiofs", err) < 0)
-        return -1;
+    for (size_t i = 0; i < dom->nvirtiofs; i++)
+        if (validate_virtiofs(dom, &dom->virtiofs[i], err) < 0)
+            return -1;
     return 0;
 }
 

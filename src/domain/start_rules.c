@@ -464,12 +464,27 @@ static int check_command_line(start_ctx *c)
     return 0;
 }
 
+/* The start-time rules and the command line are libvirt's for x86 guests:
+ * other architectures have rules of their own (ppc64 pseries aligns
+ * nvdimm sizes to 256 MiB and needs no guest NUMA for memory hot-plug,
+ * s390x and aarch64 have other machine and memory rules), which vnuma does
+ * not implement, so such a guest is refused rather than given x86's. */
+static int check_arch(const vn_domain *dom, vn_error *err)
+{
+    if (!dom->arch || !strcmp(dom->arch, "x86_64") || !strcmp(dom->arch, "i686"))
+        return 0;
+    vn_error_set(err, VNUMA_ERR_UNSUPPORTED,
+                 "unsupported architecture '%s': vnuma applies libvirt 9.0's rules for x86 "
+                 "guests (x86_64, i686) only", dom->arch);
+    return -1;
+}
+
 int vn_domain_validate_start(vn_domain *dom, const struct vn_host *host,
                              const struct vn_config *cfg, vn_warnings *warnings,
                              vn_error *err)
 {
     start_ctx c = {.dom = dom, .host = host, .cfg = cfg, .w = warnings, .err = err};
-    if (validate_qemu(&c) < 0)
+    if (check_arch(dom, err) < 0 || validate_qemu(&c) < 0)
         return -1;
     if (prepare_placement(&c) < 0 || align_memory_sizes(&c) < 0)
         return -1;

@@ -30,6 +30,7 @@
 
 #include "model/domain.h"   /* VN_XML_MAX_BYTES */
 #include "base/units.h"
+#include "os/fileio.h"
 
 typedef struct caps_ctx {
     vn_host *host;
@@ -289,21 +290,11 @@ vn_host *vn_host_load_caps_memory(const char *xml, size_t len, vn_error *err)
 
 vn_host *vn_host_load_caps_file(const char *path, vn_error *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        vn_error_set(err, VNUMA_ERR_HOST, "cannot read host capabilities '%s': %s", path,
-                     strerror(errno));
+    VN_AUTOFREE char *why = vn_asprintf("cannot read host capabilities '%s'", path);
+    vn_file_opts o = {.max_bytes = VN_XML_MAX_BYTES, .code = VNUMA_ERR_HOST,
+                      .refuse_code = VNUMA_ERR_HOST, .open_fail = why};
+    VN_AUTOCLEAR(vn_buf) b = {0};
+    if (vn_file_read(vn_os_current(), path, &o, &b, err) < 0)
         return NULL;
-    }
-    vn_buf b = {0};
-    int rerr = vn_buf_read_capped(&b, f, VN_XML_MAX_BYTES);
-    fclose(f);
-    vn_host *h = NULL;
-    if (rerr)
-        vn_error_set(err, VNUMA_ERR_HOST, "cannot read host capabilities '%s': %s", path,
-                     strerror(rerr));
-    else
-        h = load_caps(b.s ? b.s : "", b.len, path, err);
-    vn_buf_free(&b);
-    return h;
+    return load_caps(b.s ? b.s : "", b.len, path, err);
 }

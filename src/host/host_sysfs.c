@@ -31,7 +31,9 @@
  * every cpuN and the memory of /proc/meminfo, like libvirt's
  * virCapabilitiesHostNUMAInitFake; numa_fake is then set.
  *
- * Every file is read whole with a size cap and parsed strictly: a file
+ * Every file is read through the seam (os/os.h), whole, with a size cap,
+ * a regular file only (a FIFO or device planted in a recorded tree is
+ * refused, never waited on), and parsed strictly: a file
  * that is present but malformed is an error naming it; a missing optional
  * file takes libvirt's default.  Ids at or above VN_CPUMASK_LEN (CPUs and
  * nodes alike) are refused.
@@ -39,7 +41,6 @@
 #include "model/host.h"
 
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -47,7 +48,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
+
+#include "os/fileio.h"
 
 #define SYSFS_FILE_MAX (1024 * 1024)   /* bytes read from one file at most */
 #define SYSFS_MAX_IDS VN_CPUMASK_LEN   /* CPU and node ids must be below this */
@@ -74,49 +76,26 @@ static int sys_fail(sysfs_ctx *c, const char *fmt, ...)
 
 static bool is_dir(const char *path)
 {
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+    return vn_file_is_dir(vn_os_current(), path);
 }
 
 /* Read a whole small file as a NUL-terminated string (an embedded NUL ends
- * it).  0 ok, -2 when it does not exist, -1 on error (err set). */
+ * it), through the seam: a regular file only (a FIFO or a device in the
+ * tree is refused, never waited on or read), SYSFS_FILE_MAX bytes at most.
+ * 0 ok, -2 when it does not exist, -1 on error (err set). */
 static int read_file(sysfs_ctx *c, const char *path, char **out)
 {
     *out = NULL;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        if (errno == ENOENT || errno == ENOTDIR)
-            return -2;
-        return sys_fail(c, "cannot read '%s': %s", path, strerror(errno));
-    }
-    size_t cap = 4096, len = 0;
-    char *buf = vn_malloc(cap + 1);
-    for (;;) {
-        if (len == cap) {
-            if (cap >= SYSFS_FILE_MAX) {
-                close(fd);
-                free(buf);
-                return sys_fail(c, "'%s' is larger than %d bytes", path, SYSFS_FILE_MAX);
-            }
-            cap *= 2;
-            buf = vn_realloc(buf, cap + 1);
-        }
-        ssize_t r = read(fd, buf + len, cap - len);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            int e = errno;
-            close(fd);
-            free(buf);
-            return sys_fail(c, "cannot read '%s': %s", path, strerror(e));
-        }
-        if (r == 0)
-            break;
-        len += (size_t)r;
-    }
-    close(fd);
-    buf[len] = '\0';
-    *out = buf;
+    VN_AUTOFREE char *why = vn_asprintf("cannot read '%s'", path);
+    vn_file_opts o = {.max_bytes = SYSFS_FILE_MAX, .missing_ok = true, .code = VNUMA_ERR_HOST,
+                      .refuse_code = VNUMA_ERR_HOST, .open_fail = why};
+    vn_buf b = {0};
+    int r = vn_file_read(vn_os_current(), path, &o, &b, c->err);
+    if (r == VN_FILE_MISSING)
+        return -2;
+    if (r < 0)
+        return -1;
+    *out = b.s ? vn_buf_steal(&b) : vn_strdup("");
     return 0;
 }
 
@@ -256,27 +235,27 @@ static bool parse_numbered(const char *name, const char *prefix, unsigned *id, b
 static int list_numbered(sysfs_ctx *c, const char *dir, const char *prefix, vn_bitmap **out)
 {
     *out = NULL;
-    DIR *d = opendir(dir);
+    const vn_os *os = vn_os_current();
+    vn_os_dir *d = os->opendir(os, dir);
     if (!d) {
         if (errno == ENOENT || errno == ENOTDIR)
             return -2;
         return sys_fail(c, "cannot list '%s': %s", dir, strerror(errno));
     }
     vn_bitmap *b = vn_bitmap_new();
-    struct dirent *de;
-    while ((de = readdir(d))) {
+    for (const char *name; (name = os->readdir(os, d));) {
         unsigned id;
         bool too_big;
-        if (parse_numbered(de->d_name, prefix, &id, &too_big)) {
+        if (parse_numbered(name, prefix, &id, &too_big)) {
             vn_bitmap_set(b, id);
         } else if (too_big) {
-            sys_fail(c, "'%s/%s': ids must be below %d", dir, de->d_name, SYSFS_MAX_IDS);
-            closedir(d);
+            sys_fail(c, "'%s/%s': ids must be below %d", dir, name, SYSFS_MAX_IDS);
+            os->closedir(os, d);
             vn_bitmap_free(b);
             return -1;
         }
     }
-    closedir(d);
+    os->closedir(os, d);
     *out = b;
     return 0;
 }
@@ -419,25 +398,25 @@ static int list_hugepage_dirs(sysfs_ctx *c, const char *dir, uint64_t **sizes, s
 {
     *sizes = NULL;
     *n = 0;
-    DIR *d = opendir(dir);
+    const vn_os *os = vn_os_current();
+    vn_os_dir *d = os->opendir(os, dir);
     if (!d)
         return (errno == ENOENT || errno == ENOTDIR) ? 0
                : sys_fail(c, "cannot list '%s': %s", dir, strerror(errno));
-    struct dirent *de;
-    while ((de = readdir(d))) {
+    for (const char *name; (name = os->readdir(os, d));) {
         uint64_t kib;
-        if (!strncmp(de->d_name, "hugepages-", 10) && !parse_hugepage_dir(de->d_name, &kib)) {
-            sys_fail(c, "unable to parse '%s/%s'", dir, de->d_name);
-            closedir(d);
+        if (!strncmp(name, "hugepages-", 10) && !parse_hugepage_dir(name, &kib)) {
+            sys_fail(c, "unable to parse '%s/%s'", dir, name);
+            os->closedir(os, d);
             free(*sizes);
             *sizes = NULL;
             *n = 0;
             return -1;
         }
-        if (de->d_name[0] == 'h' && parse_hugepage_dir(de->d_name, &kib))
+        if (name[0] == 'h' && parse_hugepage_dir(name, &kib))
             *VN_APPEND(*sizes, *n) = kib;
     }
-    closedir(d);
+    os->closedir(os, d);
     for (size_t i = 1; i < *n; i++)              /* few entries: insertion sort */
         for (size_t j = i; j > 0 && (*sizes)[j - 1] > (*sizes)[j]; j--) {
             uint64_t t = (*sizes)[j];
@@ -636,7 +615,8 @@ static int locate(sysfs_ctx *c, const char *root)
         return 0;
     }
     struct stat st;
-    if (stat(live ? "/" : root, &st) < 0)
+    const vn_os *os = vn_os_current();
+    if (os->fstatat(os, AT_FDCWD, live ? "/" : root, &st, 0) < 0)
         return sys_fail(c, "cannot read host '%s': %s", root, strerror(errno));
     if (!S_ISDIR(st.st_mode))
         return sys_fail(c, "cannot read host '%s': not a directory", root);
@@ -652,7 +632,8 @@ vn_host *vn_host_load_sysfs(const char *root, vn_error *err)
     bool live = !root[0] || !strcmp(root, "/");
     c.host->source = vn_asprintf("sysfs:%s", live ? "/" : root);
     if (live) {
-        long ps = sysconf(_SC_PAGESIZE);
+        const vn_os *os = vn_os_current();
+        long ps = os->pagesize(os);
         if (ps >= 1024)
             c.page_kib = (uint64_t)ps / 1024;
     }

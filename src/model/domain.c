@@ -54,6 +54,7 @@ void vn_domain_free(vn_domain *dom)
         memdev_clear(&dom->memdevs[i]);
     free(dom->memdevs);
     vn_bitmap_free(dom->vnuma.partition_nodeset);
+    free(dom->virtiofs);
     vn_bitmap_free(dom->auto_nodeset);
     vn_bitmap_free(dom->auto_cpuset);
     free(dom);

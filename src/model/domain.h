@@ -106,6 +106,22 @@ typedef struct vn_memdev {
     vn_tristate pci_multifunction;
 } vn_memdev;
 
+/* A <filesystem> with <driver type='virtiofs'>: what libvirt's
+ * qemuValidateDomainDeviceDefFS checks before it requires shared memory
+ * (values as written; the rest of the element is not vnuma's). */
+typedef struct vn_virtiofs {
+    bool type_mount;           /* type absent or 'mount' */
+    bool accessmode_mapped;    /* accessmode='mapped' */
+    bool accessmode_other;     /* accessmode neither absent nor 'passthrough' */
+    bool has_fdmode;           /* a non-zero fmode or dmode */
+    bool has_socket;           /* <source socket>: an externally started virtiofsd */
+    bool readonly;             /* <readonly/> */
+    bool has_wrpolicy;         /* <driver wrpolicy> other than 'default' */
+    bool has_model;            /* model='...' */
+    bool has_format;           /* <driver format> */
+    bool has_multidevs;        /* multidevs other than 'default' */
+} vn_virtiofs;
+
 typedef struct vn_vnuma {
     bool present;
     vn_vnuma_mode mode;
@@ -119,6 +135,7 @@ typedef struct vn_vnuma {
 
 typedef struct vn_domain {
     struct _xmlDoc *doc;       /* the whole document, kept for round-tripping */
+    unsigned parse_flags;      /* VN_PARSE_*: how it was parsed (a re-parse keeps them) */
 
     char *name;
     char *type;                /* domain type attribute: qemu, kvm, ... */
@@ -180,7 +197,8 @@ typedef struct vn_domain {
      * the document: a <disk type='vhostuser'>, a <filesystem> with
      * <driver type='virtiofs'>. */
     bool has_vhostuser_disk;
-    bool has_virtiofs;
+    vn_virtiofs *virtiofs;     /* in document order */
+    size_t nvirtiofs;
 
     /* <vnuma> */
     vn_vnuma vnuma;
@@ -205,8 +223,15 @@ VN_DEFINE_AUTOPTR(vn_domain, vn_domain_free)
 /* Guest NUMA cells in one domain (QEMU 7.2 takes 128; each cell's
  * distances have an entry per cell, so this bounds their square). */
 #define VN_DOMAIN_MAX_CELLS 1024u
-vn_domain *vn_domain_parse(const char *xml, size_t len, vn_error *err);
-vn_domain *vn_domain_parse_file(const char *path, vn_error *err);
+/* Parse flags, as libvirt's virDomainDefParse* take them.
+ * VN_PARSE_ABI_UPDATE (VIR_DOMAIN_DEF_PARSE_ABI_UPDATE): what `virsh
+ * define`, `virsh create` and `virsh domxml-to-native` pass, so a domain
+ * with guest NUMA cells gets its memory from the cells (<memory> = the
+ * cells plus the memory devices) before the memory rules apply.  Without
+ * it (libvirt's qemuxml2xml tests, `vnuma xml`), <memory> stays as written. */
+enum { VN_PARSE_ABI_UPDATE = 1 };
+vn_domain *vn_domain_parse(const char *xml, size_t len, unsigned flags, vn_error *err);
+vn_domain *vn_domain_parse_file(const char *path, unsigned flags, vn_error *err);
 
 /* domain_format.c: the whole document with the owned elements formatted as
  * libvirt 9.0 formats them. */

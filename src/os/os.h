@@ -59,6 +59,8 @@ struct vn_os {
     int (*flock)(const vn_os *os, int fd, int op);
     /* the names in a directory, "." and ".." left out; NULL at the end */
     vn_os_dir *(*opendir)(const vn_os *os, const char *path);
+    /* the same for path relative to dirfd ("." lists dirfd's directory) */
+    vn_os_dir *(*opendirat)(const vn_os *os, int dirfd, const char *path);
     const char *(*readdir)(const vn_os *os, vn_os_dir *d);
     void (*closedir)(const vn_os *os, vn_os_dir *d);
 
@@ -90,6 +92,9 @@ struct vn_os {
     int (*listen)(const vn_os *os, int fd, int backlog);
     int (*accept)(const vn_os *os, int fd, int flags);
     int (*poll)(const vn_os *os, struct pollfd *fds, nfds_t n, int timeout_ms);
+
+    /* the base page size in bytes (sysconf(_SC_PAGESIZE)) */
+    long (*pagesize)(const vn_os *os);
 
     /* time */
     uint64_t (*monotonic_ns)(const vn_os *os);

@@ -123,6 +123,29 @@ static vn_os_dir *r_opendir(const vn_os *os, const char *path)
     return w;
 }
 
+static vn_os_dir *r_opendirat(const vn_os *os, int dirfd, const char *path)
+{
+    (void)os;
+    int fd = openat(dirfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    DIR *d = fdopendir(fd);
+    if (!d) {
+        int e = errno;
+        close(fd);
+        errno = e;
+        return NULL;
+    }
+    vn_os_dir *w = malloc(sizeof(*w));
+    if (!w) {
+        closedir(d);
+        errno = ENOMEM;
+        return NULL;
+    }
+    w->d = d;
+    return w;
+}
+
 static const char *r_readdir(const vn_os *os, vn_os_dir *w)
 {
     (void)os;
@@ -264,6 +287,12 @@ static int r_poll(const vn_os *os, struct pollfd *fds, nfds_t n, int timeout_ms)
     return poll(fds, n, timeout_ms);
 }
 
+static long r_pagesize(const vn_os *os)
+{
+    (void)os;
+    return sysconf(_SC_PAGESIZE);
+}
+
 static uint64_t r_monotonic_ns(const vn_os *os)
 {
     (void)os;
@@ -298,6 +327,7 @@ static const vn_os real_os = {
     .readlinkat = r_readlinkat,
     .flock = r_flock,
     .opendir = r_opendir,
+    .opendirat = r_opendirat,
     .readdir = r_readdir,
     .closedir = r_closedir,
     .fork = r_fork,
@@ -320,6 +350,7 @@ static const vn_os real_os = {
     .listen = r_listen,
     .accept = r_accept,
     .poll = r_poll,
+    .pagesize = r_pagesize,
     .monotonic_ns = r_monotonic_ns,
     .sleep_ns = r_sleep_ns,
 };

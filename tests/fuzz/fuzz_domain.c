@@ -27,7 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         vn_config_add_mount(&cfg, "/dev/hugepages1G", 1048576);
         e = (vn_error){0};
     }
-    vn_domain *d = vn_domain_parse((const char *)data, size, &e);
+    vn_domain *d = vn_domain_parse((const char *)data, size, 0, &e);
     if (!d)
         return 0;
     char *s = vn_domain_format(d, &e);

@@ -26,7 +26,7 @@
 static vn_domain *parse_ok(const char *xml)
 {
     vn_error e = {0};
-    vn_domain *d = vn_domain_parse(xml, strlen(xml), &e);
+    vn_domain *d = vn_domain_parse(xml, strlen(xml), 0, &e);
     if (!d)
         fail_msg("refused: %s\n%s", e.msg, xml);
     return d;
@@ -35,7 +35,7 @@ static vn_domain *parse_ok(const char *xml)
 static void refused(const char *xml, const char *msg)
 {
     vn_error e = {0};
-    vn_domain *d = vn_domain_parse(xml, strlen(xml), &e);
+    vn_domain *d = vn_domain_parse(xml, strlen(xml), 0, &e);
     if (d) {
         vn_domain_free(d);
         fail_msg("accepted, expected: %s\n%s", msg, xml);
@@ -458,7 +458,7 @@ static void test_hostile(void **state)
         vn_buf_add(&b, "</a>");
     vn_buf_add(&b, "</domain>");
     vn_error e = {0};
-    assert_null(vn_domain_parse(b.s, b.len, &e));
+    assert_null(vn_domain_parse(b.s, b.len, 0, &e));
     assert_non_null(strstr(e.msg, "Excessive depth in document: 256"));
     vn_buf_free(&b);
 
@@ -467,7 +467,7 @@ static void test_hostile(void **state)
     char *s = vn_malloc(big);
     memset(s, ' ', big);
     e = (vn_error){0};
-    assert_null(vn_domain_parse(s, big, &e));
+    assert_null(vn_domain_parse(s, big, 0, &e));
     assert_string_equal(e.msg, "XML error: document is 11534336 bytes, more than the limit of 10485760 bytes");
     free(s);
 
@@ -484,7 +484,7 @@ static void test_file(void **state)
     fputs(xml, f);
     fclose(f);
     vn_error e = {0};
-    vn_domain *d = vn_domain_parse_file(path, &e);
+    vn_domain *d = vn_domain_parse_file(path, 0, &e);
     assert_non_null(d);
     assert_string_equal(d->name, "t");
     assert_string_equal(d->arch, "x86_64");
@@ -494,7 +494,7 @@ static void test_file(void **state)
 
     assert_int_equal(truncate(path, 11 * 1024 * 1024), 0);
     e = (vn_error){0};
-    assert_null(vn_domain_parse_file(path, &e));
+    assert_null(vn_domain_parse_file(path, 0, &e));
     char want[256];
     snprintf(want, sizeof(want), "'%s' is larger than the limit of 10485760 bytes", path);
     assert_string_equal(e.msg, want);

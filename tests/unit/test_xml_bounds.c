@@ -25,7 +25,7 @@
 static vn_domain *parse_buf(const vn_buf *b, vn_error *e)
 {
     *e = (vn_error){0};
-    return vn_domain_parse(b->s, b->len, e);
+    return vn_domain_parse(b->s, b->len, 0, e);
 }
 
 static void accepted(const vn_buf *b)
