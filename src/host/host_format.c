@@ -17,6 +17,13 @@
 
 /* ---- libvirt capabilities ------------------------------------------ */
 
+/* The indentation of a line started by hand (vn_buf_line does its own). */
+static void caps_pad(vn_buf *b)
+{
+    for (int i = 0; i < b->indent; i++)
+        vn_buf_addc(b, ' ');
+}
+
 static void caps_cpus(vn_buf *b, const vn_host_node *n)
 {
     if (!n->ncpus) {
@@ -31,9 +38,18 @@ static void caps_cpus(vn_buf *b, const vn_host_node *n)
             vn_buf_line(b, "<cpu id='%u'/>", cpu->id);
             continue;
         }
+        /* an id the source did not give (-1) is left out, as the caps
+         * loader reads an absent one: what is written reads back */
         VN_AUTOFREE char *sib = vn_bitmap_format(cpu->siblings);
-        vn_buf_line(b, "<cpu id='%u' socket_id='%d' die_id='%d' core_id='%d' siblings='%s'/>",
-                    cpu->id, cpu->socket_id, cpu->die_id, cpu->core_id, sib);
+        caps_pad(b);
+        vn_buf_addf(b, "<cpu id='%u'", cpu->id);
+        if (cpu->socket_id >= 0)
+            vn_buf_addf(b, " socket_id='%d'", cpu->socket_id);
+        if (cpu->die_id >= 0)
+            vn_buf_addf(b, " die_id='%d'", cpu->die_id);
+        if (cpu->core_id >= 0)
+            vn_buf_addf(b, " core_id='%d'", cpu->core_id);
+        vn_buf_addf(b, " siblings='%s'/>\n", sib);
     }
     b->indent -= 2;
     vn_buf_line(b, "</cpus>");

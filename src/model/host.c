@@ -31,7 +31,21 @@ void vn_host_free(vn_host *h)
 
 const vn_host_node *vn_host_find_node(const vn_host *h, unsigned id)
 {
-    for (size_t i = 0; h && i < h->nnodes; i++)
+    if (!h)
+        return NULL;
+    /* nodes are sorted by id (loaders sort them; vn_host_check checks) */
+    size_t lo = 0, hi = h->nnodes;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (h->nodes[mid].id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < h->nnodes && h->nodes[lo].id == id)
+        return &h->nodes[lo];
+    /* a host built unsorted by hand: look everywhere */
+    for (size_t i = 0; i < h->nnodes; i++)
         if (h->nodes[i].id == id)
             return &h->nodes[i];
     return NULL;
