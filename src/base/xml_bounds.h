@@ -26,6 +26,7 @@
 #ifndef VN_XML_BOUNDS_H
 #define VN_XML_BOUNDS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "base/error.h"
@@ -34,8 +35,31 @@
 #define VN_XML_MAX_NODES 200000            /* tags + attributes in a document */
 #define VN_XML_MAX_NS_DECLS 64             /* namespace declarations in a document */
 
-/* 0 when xml keeps the bounds; else -1 with a VNUMA_ERR_INVALID,
- * VN_ERRC_XML error naming the limit (and the element, for attributes). */
-int vn_xml_bounds_check(const char *xml, size_t len, vn_error *err);
+/* The count so far of a document streamed in (fields are private). */
+typedef struct vn_xml_bounds {
+    size_t max_nodes, nodes, ns, seg_attrs;
+    unsigned line, seg_line;
+    unsigned attlist, xmlns;   /* how much of "<!ATTLIST", "xmlns" is matched */
+    bool eq_pending, in_name, head_done, failed;
+    size_t name_len, head_len;
+    char name[48];             /* the element after the last '<' */
+    char head[4096];           /* the document up to its first '>' */
+} vn_xml_bounds;
+
+/* Streamed: init, feed each chunk before the parser sees it (-1 once a
+ * bound is broken, err set), finish at the end.  The encoding is judged
+ * on the document's first '>' (4096 bytes at most), so the parser must
+ * not be given anything before the feed that contains it has passed. */
+void vn_xml_bounds_init(vn_xml_bounds *b, size_t max_nodes);
+int vn_xml_bounds_feed(vn_xml_bounds *b, const char *data, size_t n, vn_error *err);
+int vn_xml_bounds_finish(vn_xml_bounds *b, vn_error *err);
+/* True once the encoding has been judged (and passed). */
+static inline bool vn_xml_bounds_head_done(const vn_xml_bounds *b) { return b->head_done; }
+
+/* 0 when xml keeps the bounds, with at most max_nodes tags and
+ * attributes (0: no such bound, for a reader that builds no tree); else
+ * -1 with a VNUMA_ERR_INVALID, VN_ERRC_XML error naming the limit (and
+ * the element, for attributes). */
+int vn_xml_bounds_check(const char *xml, size_t len, size_t max_nodes, vn_error *err);
 
 #endif

@@ -365,7 +365,7 @@ xmlDoc *dx_read_xml(const char *xml, size_t len, vn_error *err)
                      len, VN_XML_MAX_BYTES);
         return NULL;
     }
-    if (vn_xml_bounds_check(xml, len, err) < 0)
+    if (vn_xml_bounds_check(xml, len, VN_XML_MAX_NODES, err) < 0)
         return NULL;
     parse_state st = {.err = err};
     xmlParserCtxtPtr ctxt = xmlNewParserCtxt();

@@ -22,6 +22,9 @@
 #define VN_HOST_MAX_NODE_KIB (UINT64_C(1) << 42)   /* 4 PiB: a 52-bit physical address space */
 #define VN_HOST_MAX_PAGE_KIB (UINT64_C(16) << 20)  /* 16 GiB: the largest huge page (ppc64) */
 #define VN_HOST_MAX_DISTANCE 255u       /* Linux keeps node distances in a byte (ACPI SLIT) */
+/* A capabilities file: the full distance matrix of a 1,024-node host is
+ * about 46 MB as libvirt formats it (host_caps.c streams it). */
+#define VN_HOST_CAPS_MAX_BYTES (64u * 1024 * 1024)
 
 typedef struct vn_host_cpu {
     unsigned id;
