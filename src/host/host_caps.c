@@ -467,11 +467,11 @@ static void push(caps_ctx *c, const char *data, size_t n, bool last)
     while (!c->failed && !c->doctype && (n || last)) {
         size_t part = n > (1u << 20) ? (1u << 20) : n;   /* int-sized */
         bool end = last && part == n;
-        xmlParseChunk(c->pctx, data, (int)part, end);
-        data += part;
-        n -= part;
+        xmlParseChunk(c->pctx, part ? data : NULL, (int)part, end);
         if (end)
             break;
+        data += part;
+        n -= part;
     }
 }
 

@@ -118,7 +118,10 @@ static size_t page_sizes(const vn_host *h, uint64_t **out)
     size_t n = 0;
     for (size_t i = 0; i < h->nhugepage_sizes; i++)
         *VN_APPEND(s, n) = h->hugepage_sizes_kib[i];
-    for (size_t i = 0; i < h->nnodes; i++)
+    /* the nodes' sizes where their pages are written (not on a host
+     * without NUMA, whose made-up node has none in caps): what is listed
+     * must come back when the document is read again */
+    for (size_t i = 0; !h->numa_fake && i < h->nnodes; i++)
         for (size_t j = 0; j < h->nodes[i].npages; j++)
             *VN_APPEND(s, n) = h->nodes[i].pages[j].size_kib;
     size_t m = 0;

@@ -366,6 +366,23 @@ static void test_sysfs(void **state)
     put(SYS "node/node0/hugepages/hugepages-3000kB/nr_hugepages", "1\n");
     sysfs_refused("unable to parse");
 
+    /* found by fuzz_sysfs: a host without NUMA listed its base page size
+     * in <cpu><pages>, which did not come back (its node's pages are not
+     * written); now its caps read back the same */
+    fake = vn_fake_new();
+    put(SYS "cpu/cpu0/online", "1\n");
+    assert_int_equal(vn_fake_add_dir(fake, SYS "cpu/cpu1", 0755), 0);
+    put("/r/proc/meminfo", "MemTotal: 4194304 kB\nMemFree: 1000 kB\n");
+    const vn_os *prev = vn_os_set(vn_fake_os(fake));
+    vn_error e = {0};
+    vn_host *h = vn_host_load_sysfs("/r", &e);
+    vn_os_set(prev);
+    assert_non_null(h);
+    assert_true(h->numa_fake);
+    round_trip(h, "no NUMA");
+    vn_host_free(h);
+    vn_fake_free(fake);
+
     /* distances: at most one per possible node */
     fake = vn_fake_new();
     sysfs_node(0, "0\n", "Node 0 MemTotal: 8388608 kB\n");
