@@ -16,6 +16,8 @@
  *   numatune_xml.c  <numatune>
  *   memdev_xml.c    <devices><memory>, and the devices that need shared memory
  *   vnuma_xml.c     <vnuma> (vnuma's own element)
+ * numa_rules.c holds the define-time NUMA rules (huge page node sets,
+ * interconnects), postparse.c the other post-parse and define-time rules.
  * domain_parse.c runs the parsers in libvirt's order, domain_format.c writes
  * the document with the formatters' output in libvirt's places, and
  * domain_xml.c holds the helpers and the hostile-input-proof reader.
@@ -156,6 +158,13 @@ typedef struct iothread_ids {
     size_t n;
     dx_idset set;
 } iothread_ids;
+
+/* ---- numa_rules.c: define-time NUMA rules (postparse.c runs them) -------- */
+
+/* virDomainDefMemtuneValidate: huge page node sets. */
+int dx_validate_hugepages(const vn_domain *dom, vn_error *err);
+/* virDomainNumaDefValidate: cache levels, interconnects. */
+int dx_validate_numa(const vn_domain *dom, vn_error *err);
 
 /* ---- memory_xml.c ---------------------------------------------------------- */
 
