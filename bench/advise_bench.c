@@ -1,12 +1,14 @@
 /*
- * advise_bench.c - in-process timing of the placement advisor (advisor.c)
+ * advise_bench.c - in-process timing of the placement advisor (advisor.h)
  * for bench/advise_bench.sh: loads a host (synthetic:SPEC, sysfs:DIR or a
  * caps file) once, then answers many different requests (vCPU
  * counts 1..all, memory from 1 GiB up to the host's free total, ordinary
  * and, where the host has them, huge pages), each ROUNDS times, and prints
- * the figures: the fastest of the rounds counts for each request.
+ * the figures: the fastest of the rounds counts for each request.  Each
+ * answer is a whole vn_advise call: numad's rule reads the distances from
+ * the model every time.
  *
- * usage: advise_bench HOST [ROUNDS]
+ * usage: advise_bench HOST [ROUNDS] [numad|smallest]   (default 20, numad)
  * Built with the tests (meson option tests); not installed.
  */
 #include <stdio.h>
@@ -46,6 +48,8 @@ int main(int argc, char **argv)
         return 2;
     }
     int rounds = argc > 2 ? atoi(argv[2]) : 20;
+    vn_advise_rule rule = argc > 3 && !strcmp(argv[3], "smallest") ? VN_ADVISE_SMALLEST
+                                                                   : VN_ADVISE_NUMAD;
     vn_error e = {0};
     double t0 = now();
     vn_host *h = load(argv[1], &e);
@@ -71,7 +75,7 @@ int main(int argc, char **argv)
     for (unsigned c = 1; c <= cpus; c *= 2) {
         for (uint64_t m = 1024 * 1024; m <= mem; m *= 2) {
             for (int hp = 0; hp < (page ? 2 : 1); hp++) {
-                vn_advice_request req = {c, m, hp ? page : 0};
+                vn_advice_request req = {c, m, hp ? page : 0, rule, NULL};
                 double best = 1e9;
                 for (int r = 0; r < rounds; r++) {
                     vn_advice a;
@@ -81,7 +85,7 @@ int main(int argc, char **argv)
                     double dt = now() - t1;
                     if (dt < best)
                         best = dt;
-                    fit += rc == 0;
+                    fit += rc == 0 && a.fits;
                     n++;
                     if (rc == 0)
                         vn_advice_clear(&a);
@@ -94,8 +98,9 @@ int main(int argc, char **argv)
     printf("host: %zu nodes, %u CPUs, %llu MiB (loaded in %.3f ms)\n", h->nnodes, cpus,
            (unsigned long long)(mem / 1024), tload * 1e3);
     qsort(times, ntimes, sizeof(double), cmp_double);
-    printf("in-process: %ld answers (%ld fit) in %.3f s, mean %.1f us; %zu distinct requests, "
-           "fastest of %d each: median %.1f us, slowest request %.1f us\n", n, fit, total,
+    printf("in-process (%s rule): %ld answers (%ld fit) in %.3f s, mean %.1f us; %zu distinct requests, "
+           "fastest of %d each: median %.1f us, slowest request %.1f us\n",
+           rule == VN_ADVISE_NUMAD ? "numad" : "smallest", n, fit, total,
            n ? total / (double)n * 1e6 : 0.0, ntimes, rounds,
            ntimes ? times[ntimes / 2] * 1e6 : 0.0, ntimes ? times[ntimes - 1] * 1e6 : 0.0);
     free(times);

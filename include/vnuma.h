@@ -92,6 +92,67 @@ VNUMA_API void vnuma_config_set_domain_id(vnuma_config *cfg, int id);
 
 VNUMA_API void vnuma_strv_free(char **strv);
 
+/* ---- Applying a placement on this host (what `vnuma run|launch|stop|
+ * list|numatune|status` do; see vnuma(1) and src/apply/README.md) ----
+ *
+ * Each operation takes options; NULL means every default: the state
+ * directory /run/vnuma, the cgroup parent "machine" under the cpuset
+ * hierarchy's root, this machine as the host, the domain's <name>, the
+ * log directory /var/log/vnuma, the domain's <emulator>.  They need root.
+ * A failure undoes every step already made (cgroups, processes, sockets,
+ * state entry) and says which step failed with which value.  A process
+ * using them should ignore SIGPIPE (a QEMU dying mid-command then reads as
+ * a closed monitor). */
+typedef struct vnuma_apply_opts vnuma_apply_opts;
+typedef void (*vnuma_log_fn)(void *opaque, const char *line);
+
+VNUMA_API vnuma_apply_opts *vnuma_apply_opts_new(void);
+VNUMA_API void vnuma_apply_opts_free(vnuma_apply_opts *o);
+/* Each string is copied; NULL restores the default. */
+VNUMA_API void vnuma_apply_opts_set_state_dir(vnuma_apply_opts *o, const char *dir);
+VNUMA_API void vnuma_apply_opts_set_cgroup_parent(vnuma_apply_opts *o, const char *dir);
+/* A host source as vnuma_host_load takes it (NULL: this machine). */
+VNUMA_API void vnuma_apply_opts_set_host(vnuma_apply_opts *o, const char *source);
+VNUMA_API void vnuma_apply_opts_set_name(vnuma_apply_opts *o, const char *name);
+VNUMA_API void vnuma_apply_opts_set_log_dir(vnuma_apply_opts *o, const char *dir);
+VNUMA_API void vnuma_apply_opts_set_qemu(vnuma_apply_opts *o, const char *path);
+/* The domain id in paths (default: the lowest one no entry uses, from 1). */
+VNUMA_API void vnuma_apply_opts_set_domain_id(vnuma_apply_opts *o, int id);
+VNUMA_API int vnuma_apply_opts_add_hugetlbfs(vnuma_apply_opts *o, const char *path,
+                                   uint64_t page_size_kib, vnuma_error **err);
+VNUMA_API void vnuma_apply_opts_set_memory_backing_dir(vnuma_apply_opts *o, const char *dir);
+/* launch: stay until QEMU ends (then clean up); SIGINT/SIGTERM ask it to quit. */
+VNUMA_API void vnuma_apply_opts_set_foreground(vnuma_apply_opts *o, int on);
+/* launch: seconds QEMU may take to answer QMP, prealloc included (default 60). */
+VNUMA_API void vnuma_apply_opts_set_qmp_timeout(vnuma_apply_opts *o, int seconds);
+/* stop: seconds before SIGKILL (default 10, libvirt's). */
+VNUMA_API void vnuma_apply_opts_set_stop_timeout(vnuma_apply_opts *o, int seconds);
+/* A line per step (the command's --verbose); warnings come this way too,
+ * prefixed "warning: ". */
+VNUMA_API void vnuma_apply_opts_set_log(vnuma_apply_opts *o, vnuma_log_fn fn, void *opaque);
+
+/* Join the domain's cgroup, set its memory policy (as numactl would) and
+ * CPU affinity, register under the name and exec cmd[0] (PATH searched).
+ * Returns only on failure (-1), everything undone. */
+VNUMA_API int vnuma_run_exec(const char *domain_xml_path, char *const cmd[],
+                   const vnuma_apply_opts *o, vnuma_error **err);
+/* Start QEMU as libvirt 9.0 does, the placement enforced; extra are
+ * appended to its arguments.  0 once the guest runs (*pid: QEMU's); with
+ * foreground, once QEMU ended (*pid: its exit status). */
+VNUMA_API int vnuma_launch(const char *domain_xml_path, char *const extra[], size_t nextra,
+                 const vnuma_apply_opts *o, int *pid, vnuma_error **err);
+/* End a guest or run process; remove its cgroups, directories and entry. */
+VNUMA_API int vnuma_stop(const char *name, const vnuma_apply_opts *o, vnuma_error **err);
+/* The entries (stale ones cleaned), as text or JSON (json != 0); free(). */
+VNUMA_API char *vnuma_list(const vnuma_apply_opts *o, int json, vnuma_error **err);
+/* virsh numatune --live: only a restrictive guest may change its nodes. */
+VNUMA_API int vnuma_numatune(const char *name, const char *nodeset, const vnuma_apply_opts *o,
+                   vnuma_error **err);
+/* Where the memory is, per guest cell, against the domain; free().
+ * *differs (may be NULL) is set when reality differs somewhere. */
+VNUMA_API char *vnuma_status(const char *name, int json, const vnuma_apply_opts *o,
+                   int *differs, vnuma_error **err);
+
 #ifdef __cplusplus
 }
 #endif

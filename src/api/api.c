@@ -10,6 +10,7 @@
 #include "model/domain.h"
 #include "model/host.h"
 #include "vnuma.h"
+#include "api/api_internal.h"
 
 struct vnuma_error {
     int code;
@@ -25,7 +26,7 @@ struct vnuma_config {
     vn_config c;
 };
 
-static void export_error(const vn_error *e, vnuma_error **out)
+void vn_api_export_error(const vn_error *e, vnuma_error **out)
 {
     if (!out || !e->code)
         return;
@@ -66,7 +67,7 @@ VNUMA_API vnuma_domain *vnuma_domain_parse_file(const char *path, vnuma_error **
 {
     vn_error e = {0};
     vn_domain *d = vn_domain_parse_file(path, VN_PARSE_ABI_UPDATE, &e);
-    export_error(&e, err);
+    vn_api_export_error(&e, err);
     return wrap_domain(d);
 }
 
@@ -74,7 +75,7 @@ VNUMA_API vnuma_domain *vnuma_domain_parse_memory(const char *xml, size_t len, v
 {
     vn_error e = {0};
     vn_domain *d = vn_domain_parse(xml, len, VN_PARSE_ABI_UPDATE, &e);
-    export_error(&e, err);
+    vn_api_export_error(&e, err);
     return wrap_domain(d);
 }
 
@@ -108,7 +109,7 @@ VNUMA_API int vnuma_domain_validate(vnuma_domain *dom, const vnuma_host *host,
     int rc = vn_domain_validate_start(dom->d, host ? host->h : NULL,
                                       cfg ? &cfg->c : &defaults, &w, &e);
     vn_config_clear(&defaults);
-    export_error(&e, err);
+    vn_api_export_error(&e, err);
     if (warnings)
         *warnings = export_warnings(&w);
     vn_warnings_clear(&w);
@@ -119,7 +120,7 @@ VNUMA_API char *vnuma_domain_format(const vnuma_domain *dom, vnuma_error **err)
 {
     vn_error e = {0};
     char *s = vn_domain_format(dom->d, &e);
-    export_error(&e, err);
+    vn_api_export_error(&e, err);
     return s;
 }
 
@@ -144,7 +145,7 @@ VNUMA_API vnuma_host *vnuma_host_load(const char *source, vnuma_error **err)
     vn_host *h = vn_host_load(source, &e);
     if (!h && !e.code)
         vn_error_set(&e, VNUMA_ERR_HOST, "no host");
-    export_error(&e, err);
+    vn_api_export_error(&e, err);
     if (!h)
         return NULL;
     vnuma_host *w = vn_calloc(1, sizeof(*w));
@@ -186,7 +187,7 @@ VNUMA_API int vnuma_config_add_hugetlbfs(vnuma_config *cfg, const char *path,
     if (!path || !*path || !page_size_kib) {
         vn_error e = {0};
         vn_error_set(&e, VNUMA_ERR_INVALID, "hugetlbfs mount needs a path and a page size");
-        export_error(&e, err);
+        vn_api_export_error(&e, err);
         return -1;
     }
     vn_config_add_mount(&cfg->c, path, page_size_kib);
@@ -199,7 +200,7 @@ VNUMA_API int vnuma_config_set_memory_backing_dir(vnuma_config *cfg, const char 
     if (!dir || !*dir) {
         vn_error e = {0};
         vn_error_set(&e, VNUMA_ERR_INVALID, "memory backing directory must not be empty");
-        export_error(&e, err);
+        vn_api_export_error(&e, err);
         return -1;
     }
     free(cfg->c.memory_backing_dir);

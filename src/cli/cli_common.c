@@ -90,7 +90,7 @@ vn_domain *vn_cli_expand_domain(vn_domain *d, const vn_host *host, const vn_conf
     if (!d || !d->vnuma.present)
         return d;
     unsigned flags = d->parse_flags;
-    uint64_t page = cfg->nmounts ? cfg->mounts[0].size_kib : 0;
+    uint64_t page = vn_config_default_page_kib(cfg);
     char *s = NULL;
     if (vn_vnuma_expand(d, host, page, w, e) == 0)
         s = vn_domain_format(d, e);

@@ -3,11 +3,15 @@
  * advice without numad: the host nodes a guest of NCPUS vCPUs and MB MiB
  * should be placed on, printed in numad's format ("0-1", "2-3,6") on one
  * line of stdout so the callers of numad can read it.  The rules are the
- * advisor's (src/lib/advisor.h); --explain writes the reasoning to stderr,
- * leaving stdout as numad's.
+ * advisor's (src/place/advisor.h): numad's by default, vnuma's earlier
+ * smallest-set rule with --rule smallest.  --explain writes the reasoning
+ * to stderr, leaving stdout as numad's.  On the live host the CPU load is
+ * sampled first (--sample-ms, as numad samples /proc/stat).
  *
- * Exit codes: 0 advice printed, 1 the request does not fit (stderr says by
- * how much), 2 usage, 3 the host cannot be read.
+ * Exit codes: 0 advice printed (numad's rule: also when nothing really
+ * fits, with a warning, as numad answers then), 1 the request does not
+ * fit (--rule smallest, or --require-fit), 2 usage, 3 the host cannot be
+ * read.
  */
 #include "cmd_advise.h"
 
@@ -17,24 +21,36 @@
 #include <string.h>
 
 #include "place/advisor.h"
+#include "place/ledger.h"
 #include "cli_common.h"
 #include "model/host.h"
 #include "base/units.h"
 
 enum { ADV_EXIT_NOFIT = VN_EXIT_INVALID };   /* the request does not fit */
-enum { OPT_HOST = 256, OPT_HUGEPAGES, OPT_EXPLAIN };
+enum { OPT_HOST = 256, OPT_HUGEPAGES, OPT_EXPLAIN, OPT_RULE, OPT_REQUIRE_FIT, OPT_SAMPLE,
+       OPT_LEDGER };
+#define ADV_SAMPLE_MS_DEFAULT 200     /* the live host's load sample (numad: 2000) */
+#define ADV_SAMPLE_MS_MAX 60000
 
 static const char usage_advise[] =
-    "usage: vnuma advise [--host SOURCE] -w NCPUS[:MB] [--hugepages SIZE] [--explain]\n"
+    "usage: vnuma advise [--host SOURCE] -w NCPUS[:MB] [--rule numad|smallest]\n"
+    "                    [--hugepages SIZE] [--ledger FILE] [--sample-ms N]\n"
+    "                    [--require-fit] [--explain]\n"
     "\n"
     "Print the host NUMA nodes a guest of NCPUS vCPUs and MB MiB of memory\n"
     "should be placed on, in numad's `-w` format (e.g. 0-1), as libvirt asks\n"
-    "numad for placement='auto'.  Answers at once from the host's model:\n"
-    "a node offers its online CPUs and its free memory (or, with --hugepages,\n"
-    "its free huge pages of SIZE).  The answer is the smallest set of nodes\n"
-    "whose CPUs >= NCPUS and memory >= MB, then the nearest (smallest sum of\n"
-    "distances), then the lowest ids.  When no set fits, nothing is printed\n"
-    "on stdout and stderr says what is short and by how much.\n"
+    "numad for placement='auto'.  Answers from the host's model.\n"
+    "\n"
+    "--rule numad (the default) gives numad 0.5's answer: a node offers 100\n"
+    "per CPU (each extra SMT thread 20), its idle share of that, and MemFree +\n"
+    "Inactive(file); the first node with the best score (memory weighing more\n"
+    "than CPU) divided by distance^2 over the nodes it needs starts, and the\n"
+    "nodes nearest it are added until the request is covered (memory with\n"
+    "100 MiB to spare on each node).  When nothing fits, numad answers every\n"
+    "node, and so does vnuma, with a warning; exit status 0.\n"
+    "--rule smallest gives the smallest set whose online CPUs >= NCPUS and\n"
+    "free memory >= MB, then the nearest, then the lowest ids; when no set\n"
+    "fits, nothing is printed and stderr says what is short.\n"
     "\n"
     "options:\n"
     "  --host SOURCE           a libvirt capabilities XML file, sysfs:DIR (a\n"
@@ -43,14 +59,31 @@ static const char usage_advise[] =
     "                          mem=16G'; see docs/synthetic-hosts.md); default:\n"
     "                          this machine\n"
     "  -w, --what NCPUS[:MB]   the request: vCPUs, and memory in MiB (optional)\n"
+    "  --rule numad|smallest   numad's choice (default) or the smallest set\n"
     "  --hugepages SIZE        the memory is backed by huge pages of SIZE (2M,\n"
     "                          1G, 2048K; a plain number is KiB): count free\n"
-    "                          pages of that size instead of free memory\n"
-    "  --explain               write the nodes, the candidates and the choice\n"
-    "                          to stderr\n"
+    "                          pages of that size instead of free memory (numad\n"
+    "                          itself counts ordinary memory only)\n"
+    "  --ledger FILE           the CPUs dedicated to the guests recorded in FILE\n"
+    "                          (vnuma plan --ledger) count as busy\n"
+    "  --sample-ms N           on this machine, sample the CPU load from\n"
+    "                          /proc/stat over N ms (default 200; numad takes\n"
+    "                          2000); 0: every CPU counts as idle.  Recorded and\n"
+    "                          synthetic hosts carry no load: every CPU is idle\n"
+    "  --require-fit           exit 1 when nothing really fits (the nodes'\n"
+    "                          idle CPUs or free memory fall short)\n"
+    "  --explain               write the nodes, the scores, the start node and\n"
+    "                          the growth (or the candidates) to stderr\n"
     "\n"
-    "exit status: 0 advice printed, 1 the request does not fit, 2 usage,\n"
-    "3 the host cannot be read\n";
+    "exit status: 0 advice printed, 1 the request does not fit (--rule\n"
+    "smallest, --require-fit), 2 usage, 3 the host cannot be read\n";
+
+typedef struct advise_opts {
+    const char *src, *ledger;
+    vn_advice_request req;
+    unsigned sample_ms;
+    bool explain, require_fit;
+} advise_opts;
 
 /* "NCPUS[:MB]", decimal, NCPUS >= 1. */
 static bool parse_what(const char *s, vn_advice_request *r)
@@ -84,38 +117,130 @@ static bool parse_pagesize(const char *s, uint64_t *kib)
     return true;
 }
 
-static int run_advice(const char *src, const vn_advice_request *req, bool explain)
+static bool is_live(const char *src)
+{
+    return !src || !src[0] || !strcmp(src, "sysfs:/") || !strcmp(src, "sysfs:");
+}
+
+/* The host, with the live machine's CPU load sampled; NULL: exit 3. */
+static vn_host *load_host(const advise_opts *o)
 {
     vn_error e = {0};
-    vn_host *h = vn_cli_load_host(src, true, &e);
-    if (!h) {
-        vn_cli_report(&e);
-        return VN_EXIT_HOST;
-    }
-    if (!h->nnodes) {
-        fprintf(stderr, "error: the host has no NUMA nodes\n");
+    vn_host *h = vn_cli_load_host(o->src, true, &e);
+    if (h && !h->nnodes) {
+        vn_error_set(&e, VNUMA_ERR_HOST, "the host has no NUMA nodes");
         vn_host_free(h);
+        h = NULL;
+    } else if (h && is_live(o->src) && vn_host_sample_cpu_load(h, o->sample_ms, &e) < 0) {
+        vn_host_free(h);
+        h = NULL;
+    }
+    if (!h)
+        vn_cli_report(&e);
+    return h;
+}
+
+/* What the ledger's guests take, into *u. */
+static int load_usage(const char *path, vn_usage *u)
+{
+    vn_ledger l = {0};
+    vn_error e = {0};
+    int rc = vn_ledger_read(path, &l, &e);
+    if (rc == 0 && !vn_ledger_total(&l, u))
+        vn_error_set(&e, VNUMA_ERR_INVALID, "ledger %s: the totals overflow", path), rc = -1;
+    vn_ledger_clear(&l);
+    return rc < 0 ? vn_cli_report(&e) : VN_EXIT_OK;
+}
+
+static int print_advice(const advise_opts *o, vn_advice *a)
+{
+    if (o->explain) {
+        VN_AUTOFREE char *cpus = vn_bitmap_format(a->cpus);
+        fprintf(stderr, "CPUs of the chosen nodes (libvirt's vCPU affinity): %s\n", cpus);
+    }
+    VN_AUTOFREE char *nodes = vn_bitmap_format(a->nodes);
+    if (!a->fits && o->require_fit) {
+        fprintf(stderr, "error: nothing fits the request: %s\n", a->shortfall);
+        return ADV_EXIT_NOFIT;
+    }
+    if (!a->fits)
+        fprintf(stderr, "warning: nothing fits the request: %s; numad answers %s all the same\n",
+                a->shortfall, nodes);
+    printf("%s\n", nodes);
+    return VN_EXIT_OK;
+}
+
+static int run_advice(advise_opts *o)
+{
+    int rc = VN_EXIT_OK;
+    vn_usage use = {0};
+    if (o->ledger && (rc = load_usage(o->ledger, &use)) != VN_EXIT_OK)
+        return rc;
+    o->req.usage = &use;
+    vn_host *h = load_host(o);
+    if (!h) {
+        vn_usage_clear(&use);
         return VN_EXIT_HOST;
     }
+    vn_error e = {0};
     vn_buf ex = {0};
     vn_advice a;
-    int r = vn_advise(h, req, &a, explain ? &ex : NULL, &e);
-    if (explain && ex.s)
+    int r = vn_advise(h, &o->req, &a, o->explain ? &ex : NULL, &e);
+    if (o->explain && ex.s)
         fputs(ex.s, stderr);
     vn_buf_free(&ex);
     vn_host_free(h);
+    vn_usage_clear(&use);
     if (r < 0) {
         vn_cli_report(&e);
         return e.code == VNUMA_ERR_HOST ? ADV_EXIT_NOFIT : VN_EXIT_USAGE;
     }
-    VN_AUTOFREE char *nodes = vn_bitmap_format(a.nodes);
-    if (explain) {
-        VN_AUTOFREE char *cpus = vn_bitmap_format(a.cpus);
-        fprintf(stderr, "CPUs of the chosen nodes (libvirt's vCPU affinity): %s\n", cpus);
-    }
-    printf("%s\n", nodes);
+    rc = print_advice(o, &a);
     vn_advice_clear(&a);
-    return VN_EXIT_OK;
+    return rc;
+}
+
+static int parse_option(int opt, advise_opts *o, bool *have_what)
+{
+    switch (opt) {
+    case OPT_HOST:
+        o->src = optarg;
+        return 0;
+    case 'w':
+        if (!parse_what(optarg, &o->req))
+            return vn_cli_usage_error("advise", "-w takes NCPUS[:MB]: NCPUS >= 1, MB in MiB");
+        *have_what = true;
+        return 0;
+    case OPT_HUGEPAGES:
+        if (!parse_pagesize(optarg, &o->req.pagesize_kib))
+            return vn_cli_usage_error("advise", "--hugepages takes a page size above 4K, "
+                                      "a power of two (2M, 1G, 2048K)");
+        return 0;
+    case OPT_RULE:
+        if (strcmp(optarg, "numad") && strcmp(optarg, "smallest"))
+            return vn_cli_usage_error("advise", "--rule takes numad or smallest");
+        o->req.rule = strcmp(optarg, "numad") ? VN_ADVISE_SMALLEST : VN_ADVISE_NUMAD;
+        return 0;
+    case OPT_SAMPLE:
+        if (!vn_parse_uint(optarg, &o->sample_ms) || optarg[0] < '0' || optarg[0] > '9' ||
+            o->sample_ms > ADV_SAMPLE_MS_MAX)
+            return vn_cli_usage_error("advise", "--sample-ms takes milliseconds, 0 to 60000");
+        return 0;
+    case OPT_LEDGER:
+        o->ledger = optarg;
+        return 0;
+    case OPT_REQUIRE_FIT:
+        o->require_fit = true;
+        return 0;
+    case OPT_EXPLAIN:
+        o->explain = true;
+        return 0;
+    case 'h':
+        fputs(usage_advise, stdout);
+        return -1;
+    default:
+        return vn_cli_usage_error("advise", "invalid option");
+    }
 }
 
 int vn_cmd_advise(int argc, char **argv)
@@ -124,45 +249,28 @@ int vn_cmd_advise(int argc, char **argv)
         {"host", required_argument, NULL, OPT_HOST},
         {"what", required_argument, NULL, 'w'},
         {"hugepages", required_argument, NULL, OPT_HUGEPAGES},
+        {"rule", required_argument, NULL, OPT_RULE},
+        {"sample-ms", required_argument, NULL, OPT_SAMPLE},
+        {"ledger", required_argument, NULL, OPT_LEDGER},
+        {"require-fit", no_argument, NULL, OPT_REQUIRE_FIT},
         {"explain", no_argument, NULL, OPT_EXPLAIN},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *src = NULL;
-    vn_advice_request req = {0};
-    bool have_what = false, explain = false;
-    int o;
+    advise_opts o = {.sample_ms = ADV_SAMPLE_MS_DEFAULT};
+    bool have_what = false;
+    int opt;
     optind = 1;
-    while ((o = getopt_long(argc, argv, "+hw:", opts, NULL)) != -1) {
-        switch (o) {
-        case OPT_HOST:
-            src = optarg;
-            break;
-        case 'w':
-            if (!parse_what(optarg, &req))
-                return vn_cli_usage_error("advise", "-w takes NCPUS[:MB]: NCPUS >= 1, MB in MiB");
-            have_what = true;
-            break;
-        case OPT_HUGEPAGES:
-            if (!parse_pagesize(optarg, &req.pagesize_kib))
-                return vn_cli_usage_error("advise", "--hugepages takes a page size above 4K, "
-                                          "a power of two (2M, 1G, 2048K)");
-            break;
-        case OPT_EXPLAIN:
-            explain = true;
-            break;
-        case 'h':
-            fputs(usage_advise, stdout);
-            return VN_EXIT_OK;
-        default:
-            return vn_cli_usage_error("advise", "invalid option");
-        }
+    while ((opt = getopt_long(argc, argv, "+hw:", opts, NULL)) != -1) {
+        int r = parse_option(opt, &o, &have_what);
+        if (r)
+            return r < 0 ? VN_EXIT_OK : r;
     }
     if (optind < argc)
         return vn_cli_usage_error("advise", "unexpected argument");
     if (!have_what)
         return vn_cli_usage_error("advise", "-w NCPUS[:MB] is required");
-    if (src && !strcmp(src, "none"))
+    if (o.src && !strcmp(o.src, "none"))
         return vn_cli_usage_error("advise", "advice needs a host");
-    return run_advice(src, &req, explain);
+    return run_advice(&o);
 }

@@ -131,7 +131,7 @@ static char *partitioned_text(vn_domain *d, const vn_host *host, const opts *o, 
     vn_warnings w = {0};
     char *s = vn_domain_format(d, e);
     vn_domain *x = s ? vn_domain_parse(s, strlen(s), VN_PARSE_ABI_UPDATE, e) : NULL;
-    uint64_t page = o->cfg.nmounts ? o->cfg.mounts[0].size_kib : 0;
+    uint64_t page = vn_config_default_page_kib(&o->cfg);
     if (x && (host || o->expand) && vn_vnuma_expand(x, host, page, &w, e) < 0) {
         vn_domain_free(x);
         x = NULL;

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cli_common.h"
+#include "cli_apply.h"
 #include "cmd_advise.h"
 #include "cmd_host.h"
 #include "cmd_plan.h"
@@ -60,6 +61,12 @@ static const char usage_main[] =
     "  plan    place each guest NUMA cell of an auto-placed domain on host nodes\n"
     "  advise  print the host nodes for NCPUS:MB in numad's -w format, without numad\n"
     "  partition  convert a domain into a <vnuma> one mirroring the host\n"
+    "  run     run a command under the domain's host policy (cgroup, policy, affinity)\n"
+    "  launch  start QEMU for the domain as libvirt 9.0 does, placement enforced\n"
+    "  stop    end a guest or run process; remove its cgroups and state\n"
+    "  list    show what runs (and clean stale entries)\n"
+    "  numatune  change the nodes of a running restrictive guest (virsh numatune --live)\n"
+    "  status  show where a guest's memory really is, per guest cell\n"
     "\n"
     "With no command, vnuma runs `argv` on a built-in two-cell example against\n"
     "this machine.  `vnuma COMMAND --help` describes a command.\n"
@@ -342,6 +349,13 @@ int main(int argc, char **argv)
         return vn_cmd_advise(argc - 1, argv + 1);
     if (!strcmp(cmd, "partition"))
         return vn_cmd_partition(argc - 1, argv + 1);
+    static const struct { const char *name; int (*fn)(int, char **); } apply[] = {
+        {"run", vn_cmd_run}, {"launch", vn_cmd_launch}, {"stop", vn_cmd_stop},
+        {"list", vn_cmd_list}, {"numatune", vn_cmd_numatune}, {"status", vn_cmd_status},
+    };
+    for (size_t k = 0; k < sizeof(apply) / sizeof(apply[0]); k++)
+        if (!strcmp(cmd, apply[k].name))
+            return apply[k].fn(argc - 1, argv + 1);
     fprintf(stderr, "vnuma: unknown command '%s'\n", cmd);
     fputs(usage_main, stderr);
     return VN_EXIT_USAGE;

@@ -12,7 +12,8 @@
  *     binary (machine vCPU limit, topology vs. vCPU count).  The other
  *     QEMU capability checks always pass for QEMU 7.2.
  *  2. qemuProcessPrepareDomain: the automatic placement libvirt asks numad
- *     for (vnuma asks its advisor, advisor.h: refused when it does not fit),
+ *     for (vnuma asks its advisor's numad rule, advisor.h: never refused,
+ *     a warning when nothing really fits),
  *     then qemuDomainAlignMemorySizes, which MODIFIES the domain: the
  *     aligned sizes are what the QEMU command line carries.
  *  3. The refusals of qemuBuildCommandLine (qemu_command.c): the default
@@ -131,31 +132,16 @@ static int validate_qemu(start_ctx *c)
 
 /* ---- 2. qemuProcessPrepareDomain ---- */
 
-/* The huge page size backing the guest's memory, for the advisor: that of
- * the <page> without nodeset (else the first), 0 = the default size (the
- * first hugetlbfs mount); 0 when not hugepage-backed or unknown. */
-static uint64_t advice_pagesize(const start_ctx *c)
-{
-    const vn_domain *d = c->dom;
-    if (!d->nhugepages)
-        return 0;
-    const vn_hugepage *hp = &d->hugepages[0];
-    for (size_t i = 0; i < d->nhugepages; i++)
-        if (!d->hugepages[i].nodemask) {
-            hp = &d->hugepages[i];
-            break;
-        }
-    if (hp->size_kib)
-        return hp->size_kib;
-    return c->cfg && c->cfg->nmounts ? c->cfg->mounts[0].size_kib : 0;
-}
-
 /* qemuProcessPrepareDomainNUMAPlacement: libvirt runs `numad -w
  * VCPUS:MiB` (virDomainDefGetVcpus, virDomainDefGetMemoryTotal rounded up
- * to MiB); vnuma asks the advisor (advisor.h), which also counts huge
- * pages for a hugepage-backed guest.  As libvirt does with numad's answer:
- * autoCpuset = every CPU of the advised nodes; autoNodeset = the advised
- * nodes that have memory.  A request that does not fit is an error. */
+ * to MiB) and takes its answer, whatever it is: numad never refuses (when
+ * nothing fits it answers every node), so neither does libvirt.  vnuma
+ * asks the advisor's numad rule (advisor.h) the same question, in
+ * ordinary memory as numad counts it even for a hugepage-backed guest
+ * (the huge page checks below warn when the nodes lack pages), with every
+ * CPU idle (no load sample at start), and warns when nothing really fits.
+ * As libvirt does with numad's answer: autoCpuset = every CPU of the
+ * advised nodes; autoNodeset = the advised nodes that have memory. */
 static int prepare_placement(start_ctx *c)
 {
     vn_domain *d = c->dom;
@@ -163,12 +149,17 @@ static int prepare_placement(start_ctx *c)
         return 0;
     vn_advice_request req = {.ncpus = d->vcpus_current,
                              .mem_kib = VN_DIV_UP(d->total_memory_kib, 1024) * 1024,
-                             .pagesize_kib = advice_pagesize(c)};
+                             .rule = VN_ADVISE_NUMAD};
     vn_advice a;
     vn_error e = {0};
     if (vn_advise(c->host, &req, &a, NULL, &e) < 0) {
         vn_error_set(c->err, VNUMA_ERR_HOST, "placement='auto': %s", e.msg);
         return -1;
+    }
+    if (!a.fits) {
+        VN_AUTOFREE char *nodes = vn_bitmap_format(a.nodes);
+        vn_warn(c->w, "placement='auto': nothing fits the guest: %s; numad answers %s all the "
+                      "same, and libvirt starts the guest there", a.shortfall, nodes);
     }
     vn_bitmap *mem_nodes = vn_host_nodes_with_memory(c->host);
     vn_bitmap_free(d->auto_nodeset);
@@ -317,7 +308,7 @@ static int backend_pagesize(start_ctx *c, const backend *b, uint64_t *pagesize, 
                          "hugetlbfs filesystem is not mounted or disabled by administrator config");
             return -1;
         }
-        size = c->cfg->mounts[0].size_kib;   /* the first mount is the default */
+        size = vn_config_default_page_kib(c->cfg);
     }
     *pagesize = size;
     *use_huge = huge;

@@ -12,7 +12,8 @@
  *   - nodes: the nodeN folders of node/ (sparse ids are fine);
  *   - a node's CPUs: nodeN/cpulist, or the hex mask nodeN/cpumap (32-bit
  *     words, most significant first) on kernels without cpulist;
- *   - memory: "Node N MemTotal: X kB" and MemFree in nodeN/meminfo;
+ *   - memory: "Node N MemTotal: X kB", MemFree and Inactive(file) (for
+ *     numad's free memory, advisor.h) in nodeN/meminfo;
  *   - distances: nodeN/distance, one value per online node (node/online,
  *     else the nodeN folders) in id order; a file with one value per
  *     possible node (node/possible, or 0..max) is mapped by index.
@@ -388,7 +389,8 @@ static int load_meminfo(sysfs_ctx *c, const char *path, vn_host_node *node)
     node->has_free = r == 0;
     if (!node->has_free)
         node->free_kib = node->mem_kib;
-    return 0;
+    r = meminfo_value(c, path, text, "Inactive(file):", &node->inactive_file_kib);
+    return r == -1 ? -1 : 0;
 }
 
 /* "hugepages-2048kB" -> 2048; false when the name is not one (a size

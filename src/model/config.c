@@ -21,15 +21,40 @@ void vn_config_clear(vn_config *cfg)
     for (size_t i = 0; i < cfg->nmounts; i++)
         free(cfg->mounts[i].path);
     free(cfg->mounts);
+    free(cfg->mounts_source);
     free(cfg->memory_backing_dir);
+    free(cfg->backing_dir_source);
     memset(cfg, 0, sizeof(*cfg));
 }
 
-void vn_config_add_mount(vn_config *cfg, const char *path, uint64_t size_kib)
+void vn_config_add_mount_deflt(vn_config *cfg, const char *path, uint64_t size_kib,
+                               bool deflt)
 {
     vn_hugetlbfs *m = VN_APPEND(cfg->mounts, cfg->nmounts);
     m->path = vn_strdup(path);
     m->size_kib = size_kib;
+    m->deflt = deflt;
+}
+
+void vn_config_add_mount(vn_config *cfg, const char *path, uint64_t size_kib)
+{
+    vn_config_add_mount_deflt(cfg, path, size_kib, cfg->nmounts == 0);
+}
+
+const vn_hugetlbfs *vn_config_default_mount(const vn_config *cfg)
+{
+    if (!cfg || !cfg->nmounts)
+        return NULL;
+    for (size_t i = 0; i < cfg->nmounts; i++)
+        if (cfg->mounts[i].deflt)
+            return &cfg->mounts[i];
+    return &cfg->mounts[0];
+}
+
+uint64_t vn_config_default_page_kib(const vn_config *cfg)
+{
+    const vn_hugetlbfs *m = vn_config_default_mount(cfg);
+    return m ? m->size_kib : 0;
 }
 
 int vn_config_add_mount_spec(vn_config *cfg, const char *spec, vn_error *err)
@@ -62,7 +87,7 @@ const vn_hugetlbfs *vn_config_mount_for(const vn_config *cfg, uint64_t size_kib)
     if (!cfg->nmounts)
         return NULL;
     if (size_kib == 0)
-        return &cfg->mounts[0];
+        return vn_config_default_mount(cfg);
     for (size_t i = 0; i < cfg->nmounts; i++)
         if (cfg->mounts[i].size_kib == size_kib)
             return &cfg->mounts[i];

@@ -31,6 +31,8 @@ typedef struct vn_host_cpu {
     int socket_id, die_id, core_id;   /* -1 = unknown */
     vn_bitmap *siblings;              /* SMT siblings incl. itself; may be NULL */
     bool online;
+    uint64_t idle_ticks;              /* idle during the host's load sample (/proc/stat's
+                                         USER_HZ ticks); see vn_host.sample_cs */
 } vn_host_cpu;
 
 typedef struct vn_host_pages {
@@ -45,6 +47,7 @@ typedef struct vn_host_node {
     uint64_t mem_kib;                 /* MemTotal */
     uint64_t free_kib;                /* MemFree; == mem_kib where unknown */
     bool has_free;
+    uint64_t inactive_file_kib;       /* Inactive(file) (numad counts it free); 0 where unknown */
     vn_host_cpu *cpus;
     size_t ncpus;
     vn_host_pages *pages;
@@ -62,6 +65,8 @@ typedef struct vn_host {
     char *source;                     /* what it was loaded from, for messages */
     bool numa_fake;                   /* the source has no NUMA: one node 0 made up
                                          (libvirt's virCapabilitiesHostNUMAInitFake) */
+    uint64_t sample_cs;               /* length of the CPU load sample in 1/100 s; 0: no
+                                         sample, every online CPU counts as idle */
 } vn_host;
 
 vn_host *vn_host_new(void);
@@ -122,5 +127,11 @@ vn_host *vn_host_load_sysfs(const char *root, vn_error *err);
  * ("package:2 numa:2 core:4 pu:2 mem=16G"); see host_synthetic.c and
  * docs/synthetic-hosts.md.  The part after "synthetic:" in a --host source. */
 vn_host *vn_host_load_synthetic(const char *spec, vn_error *err);
+
+/* The live machine's CPU load, as numad samples it (update_cpu_data): read
+ * /proc/stat, sleep interval_ms, read it again; each CPU's idle_ticks is
+ * the growth of its idle field, h->sample_cs the time between the reads.
+ * Through the OS seam (host_cpuload.c).  interval_ms 0: nothing done. */
+int vn_host_sample_cpu_load(vn_host *h, unsigned interval_ms, vn_error *err);
 
 #endif

@@ -25,6 +25,7 @@
 
 #include <poll.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -99,6 +100,17 @@ struct vn_os {
     /* time */
     uint64_t (*monotonic_ns)(const vn_os *os);
     void (*sleep_ns)(const vn_os *os, uint64_t ns);
+
+    /* what starting a process under a placement needs (src/apply) */
+    /* fcntl(2) with an integer argument (F_GETFD, F_SETFD, F_GETFL, ...) */
+    int (*fcntl)(const vn_os *os, int fd, int cmd, long arg);
+    /* close_range(2): every descriptor from first to last */
+    int (*close_range)(const vn_os *os, unsigned first, unsigned last, int flags);
+    /* execvp(3): file looked up in PATH, the current environment */
+    int (*execvp)(const vn_os *os, const char *file, char *const argv[]);
+    int (*sigaction)(const vn_os *os, int sig, const struct sigaction *act,
+                     struct sigaction *old);
+    int (*sigprocmask)(const vn_os *os, int how, const sigset_t *set, sigset_t *old);
 };
 
 /* The operating system the library uses now (the real one by default). */

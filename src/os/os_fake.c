@@ -96,7 +96,8 @@ static const char *const op_names[VN_FAKE_NOPS] = {
     "fchmod", "renameat", "unlinkat", "mkdirat", "readlinkat", "flock", "opendir",
     "readdir", "closedir", "fork", "execve", "waitpid", "kill", "pipe2", "dup2", "setsid",
     "sched_setaffinity", "sched_getaffinity", "set_mempolicy", "get_mempolicy", "socket",
-    "connect", "bind", "listen", "accept", "poll", "sleep",
+    "connect", "bind", "listen", "accept", "poll", "sleep", "fcntl", "close_range",
+    "execvp", "sigaction", "sigprocmask",
 };
 
 const char *vn_fake_op_name(vn_fake_op op)
@@ -1290,6 +1291,49 @@ static void x_sleep_ns(const vn_os *os, uint64_t ns)
         f->clock_ns += ns;
 }
 
+/* fcntl on a descriptor: forwarded in pass-through mode; in memory only
+ * F_GETFD/F_SETFD/F_DUPFD_CLOEXEC are not modelled (ENOSYS). */
+static int x_fcntl(const vn_os *os, int fd, int cmd, long arg)
+{
+    NOSYS_CALL(VN_FAKE_FCNTL, -1);
+    vn_fake *f = F(os);
+    return (int)record(f, VN_FAKE_FCNTL, NULL, NULL, UNDER(f)->fcntl(UNDER(f), fd, cmd, arg));
+}
+
+static int x_close_range(const vn_os *os, unsigned first, unsigned last, int flags)
+{
+    NOSYS_CALL(VN_FAKE_CLOSE_RANGE, -1);
+    vn_fake *f = F(os);
+    return (int)record(f, VN_FAKE_CLOSE_RANGE, NULL, NULL,
+                       UNDER(f)->close_range(UNDER(f), first, last, flags));
+}
+
+static int x_execvp(const vn_os *os, const char *file, char *const argv[])
+{
+    vn_fake *f = F(os);
+    if (enter(f, VN_FAKE_EXECVP, file, NULL) || (!UNDER(f) && ((errno = ENOSYS) != 0)))
+        return (int)record(f, VN_FAKE_EXECVP, file, NULL, -1);
+    record(f, VN_FAKE_EXECVP, file, NULL, 0);
+    return UNDER(f)->execvp(UNDER(f), file, argv);
+}
+
+static int x_sigaction(const vn_os *os, int sig, const struct sigaction *act,
+                       struct sigaction *old)
+{
+    NOSYS_CALL(VN_FAKE_SIGACTION, -1);
+    vn_fake *f = F(os);
+    return (int)record(f, VN_FAKE_SIGACTION, NULL, NULL,
+                       UNDER(f)->sigaction(UNDER(f), sig, act, old));
+}
+
+static int x_sigprocmask(const vn_os *os, int how, const sigset_t *set, sigset_t *old)
+{
+    NOSYS_CALL(VN_FAKE_SIGPROCMASK, -1);
+    vn_fake *f = F(os);
+    return (int)record(f, VN_FAKE_SIGPROCMASK, NULL, NULL,
+                       UNDER(f)->sigprocmask(UNDER(f), how, set, old));
+}
+
 static const vn_os fake_ops = {
     .name = "fake",
     .open = x_open,
@@ -1333,6 +1377,11 @@ static const vn_os fake_ops = {
     .pagesize = x_pagesize,
     .monotonic_ns = x_monotonic_ns,
     .sleep_ns = x_sleep_ns,
+    .fcntl = x_fcntl,
+    .close_range = x_close_range,
+    .execvp = x_execvp,
+    .sigaction = x_sigaction,
+    .sigprocmask = x_sigprocmask,
 };
 
 /* ---- life ------------------------------------------------------------ */

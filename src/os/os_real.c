@@ -310,6 +310,37 @@ static void r_sleep_ns(const vn_os *os, uint64_t ns)
         ;
 }
 
+static int r_fcntl(const vn_os *os, int fd, int cmd, long arg)
+{
+    (void)os;
+    return fcntl(fd, cmd, arg);
+}
+
+static int r_close_range(const vn_os *os, unsigned first, unsigned last, int flags)
+{
+    (void)os;
+    return (int)syscall(SYS_close_range, first, last, flags);
+}
+
+static int r_execvp(const vn_os *os, const char *file, char *const argv[])
+{
+    (void)os;
+    return execvp(file, argv);
+}
+
+static int r_sigaction(const vn_os *os, int sig, const struct sigaction *act,
+                       struct sigaction *old)
+{
+    (void)os;
+    return sigaction(sig, act, old);
+}
+
+static int r_sigprocmask(const vn_os *os, int how, const sigset_t *set, sigset_t *old)
+{
+    (void)os;
+    return sigprocmask(how, set, old);
+}
+
 static const vn_os real_os = {
     .name = "real",
     .open = r_open,
@@ -353,6 +384,11 @@ static const vn_os real_os = {
     .pagesize = r_pagesize,
     .monotonic_ns = r_monotonic_ns,
     .sleep_ns = r_sleep_ns,
+    .fcntl = r_fcntl,
+    .close_range = r_close_range,
+    .execvp = r_execvp,
+    .sigaction = r_sigaction,
+    .sigprocmask = r_sigprocmask,
 };
 
 static const vn_os *current_os = &real_os;

@@ -1,8 +1,11 @@
 /*
- * advisor.c - the placement advisor (see advisor.h): numad's `-w` answer
- * computed from the Host model instead of sampled from the machine.
+ * advisor.c - the placement advisor (see advisor.h): vn_advise checks the
+ * request and hands it to a rule: numad's (advisor_numad.c, the default)
+ * or vnuma's earlier smallest-set rule, which lives here.
  *
- * What a node offers: its online CPUs; its free memory (MemFree, MemTotal
+ * The smallest-set rule (VN_ADVISE_SMALLEST, `vnuma advise --rule
+ * smallest`).  What a node offers: its online CPUs not dedicated to a
+ * placed guest (the request's usage); its free memory (MemFree, MemTotal
  * where the host source does not say), or with a huge page size its free
  * pages of that size (total where unknown).  Unlike numad, nodes of
  * unequal size, memory-only and CPU-only nodes are taken as they are.
@@ -23,7 +26,7 @@
  * A request fits some set exactly when it fits all nodes together; when
  * it does not, the error says what is short and by how much.
  */
-#include "place/advisor.h"
+#include "place/advisor_internal.h"
 
 #include <stdlib.h>
 
@@ -62,11 +65,11 @@ static uint64_t node_free_mem(const vn_host_node *n, uint64_t pagesize)
     return 0;
 }
 
-static unsigned online_cpus(const vn_host_node *n)
+static unsigned online_cpus(const vn_host_node *n, const vn_advice_request *req)
 {
     unsigned c = 0;
     for (size_t i = 0; i < n->ncpus; i++)
-        c += n->cpus[i].online;
+        c += n->cpus[i].online && !adv_cpu_taken(req, n->cpus[i].id);
     return c;
 }
 
@@ -94,7 +97,8 @@ static void build_model(adv_ctx *c)
     c->dist = vn_calloc(c->n ? c->n * c->n : 1, sizeof(unsigned));
     for (size_t i = 0; i < c->n; i++) {
         const vn_host_node *hn = &h->nodes[i];
-        c->nodes[i] = (adv_node){hn->id, online_cpus(hn), node_free_mem(hn, c->req->pagesize_kib)};
+        c->nodes[i] = (adv_node){hn->id, online_cpus(hn, c->req),
+                                 node_free_mem(hn, c->req->pagesize_kib)};
         for (size_t j = 0; j < c->n; j++)   /* vn_host_distance's defaults */
             c->dist[i * c->n + j] = i == j ? 10 : 20;
         for (size_t k = 0; k < hn->ndistances; k++) {
@@ -217,7 +221,8 @@ static void explain_nodes(const adv_ctx *c)
 {
     vn_buf *b = c->ex;
     const vn_advice_request *r = c->req;
-    vn_buf_addf(b, "request: %u CPUs, %llu MiB", r->ncpus,
+    vn_buf_addf(b, "rule: smallest (the fewest nodes, then the nearest, then the lowest ids)\n"
+                   "request: %u CPUs, %llu MiB", r->ncpus,
                 (unsigned long long)VN_DIV_UP(r->mem_kib, 1024));
     if (r->pagesize_kib)
         vn_buf_addf(b, " in %llu KiB huge pages (%llu pages)", (unsigned long long)r->pagesize_kib,
@@ -346,6 +351,7 @@ static int search(adv_ctx *c, vn_advice *out, vn_error *err)
         rc = not_fit(c, err);
     } else {
         fill_advice(c, &best, out);
+        out->fits = true;
         if (c->ex) {
             if (c->n > 16)
                 explain_distances(c, best.in);
@@ -372,6 +378,10 @@ int vn_advise(const vn_host *host, const vn_advice_request *req, vn_advice *out,
         vn_error_set(err, VNUMA_ERR_INVALID, "placement advice needs CPUs or memory to place");
         return -1;
     }
+    if (req->rule == VN_ADVISE_NUMAD) {
+        adv_numad(host, req, out, explain);
+        return 0;
+    }
     adv_ctx c = {.h = host, .req = req, .ex = explain, .need_mem = req->mem_kib};
     if (req->pagesize_kib)
         c.need_mem = VN_DIV_UP(req->mem_kib, req->pagesize_kib);
@@ -393,5 +403,6 @@ void vn_advice_clear(vn_advice *a)
 {
     vn_bitmap_free(a->nodes);
     vn_bitmap_free(a->cpus);
+    free(a->shortfall);
     memset(a, 0, sizeof(*a));
 }

@@ -191,7 +191,7 @@ static int cell_page_kib(const vn_domain *dom, const vn_config *cfg, unsigned ce
                          "cell %u uses the default huge page size: give it with --hugetlbfs", cell);
             return -1;
         }
-        size = cfg->mounts[0].size_kib;
+        size = vn_config_default_page_kib(cfg);
     }
     *out = size == 4 ? 0 : size;   /* the system page size is ordinary memory */
     return 0;

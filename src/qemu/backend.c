@@ -112,7 +112,7 @@ int vq_default_pagesize(const ctx *c, uint64_t *pagesize)
                      "hugetlbfs filesystem is not mounted or disabled by administrator config");
         return -1;
     }
-    *pagesize = c->cfg->mounts[0].size_kib;
+    *pagesize = vn_config_default_page_kib(c->cfg);
     return 0;
 }
 

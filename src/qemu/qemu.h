@@ -21,6 +21,7 @@ typedef struct vn_argv {
 void vn_argv_add(vn_argv *a, const char *s);
 void vn_argv_addf(vn_argv *a, const char *fmt, ...) VN_PRINTF(2, 3);
 void vn_argv_clear(vn_argv *a);
+VN_DEFINE_AUTOCLEAR(vn_argv, vn_argv_clear)
 
 typedef enum { VN_ARGV_ARGS, VN_ARGV_SHELL, VN_ARGV_JSON } vn_argv_style;
 /* args: libvirt's .args layout (one option and its value per line, ` \`

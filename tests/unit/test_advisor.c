@@ -1,7 +1,8 @@
 /*
- * test_advisor.c - vn_advise (advisor.c) on the 8-node fixture host and on
- * synthetic hosts up to 64 nodes: the node set chosen (numad's -w answer),
- * the CPUs that go with it, huge page pools, unequal and memory-only
+ * test_advisor.c - vn_advise's smallest-set rule (VN_ADVISE_SMALLEST,
+ * advisor.c; numad's rule is tests/advise/test_advisor_numad.c) on the
+ * 8-node fixture host and on synthetic hosts up to 64 nodes: the node set
+ * chosen, the CPUs that go with it, huge page pools, unequal and memory-only
  * nodes, distance preference, and every refusal with its figures.  Each
  * expected answer is worked out by hand from the host's numbers, in the
  * comment above it.
@@ -51,7 +52,7 @@ static vn_host *synth(const char *spec)
 static void expect_nodes(const vn_host *h, unsigned ncpus, uint64_t mib, uint64_t page_kib,
                          const char *nodes)
 {
-    vn_advice_request r = {ncpus, mib * 1024, page_kib};
+    vn_advice_request r = {ncpus, mib * 1024, page_kib, VN_ADVISE_SMALLEST, NULL};
     vn_advice a;
     vn_error e = {0};
     if (vn_advise(h, &r, &a, NULL, &e) < 0)
@@ -67,7 +68,7 @@ static void expect_nodes(const vn_host *h, unsigned ncpus, uint64_t mib, uint64_
 static void expect_refused(const vn_host *h, unsigned ncpus, uint64_t mib, uint64_t page_kib,
                            int code, const char *msg)
 {
-    vn_advice_request r = {ncpus, mib * 1024, page_kib};
+    vn_advice_request r = {ncpus, mib * 1024, page_kib, VN_ADVISE_SMALLEST, NULL};
     vn_advice a;
     vn_error e = {0};
     assert_int_equal(vn_advise(h, &r, &a, NULL, &e), -1);
@@ -158,7 +159,7 @@ static void test_memory_only(void **state)
      * memory; one package: all at 12; {0,2} and {1,2} tie: lowest ids */
     vn_host *h = synth("numa:3 core:2 mem=2G,2G,64G offline=4-5");
     expect_nodes(h, 2, 16384, 0, "0,2");
-    vn_advice_request r = {2, 16384 * 1024ull, 0};
+    vn_advice_request r = {2, 16384 * 1024ull, 0, VN_ADVISE_SMALLEST, NULL};
     vn_advice a;
     vn_error e = {0};
     assert_int_equal(vn_advise(h, &r, &a, NULL, &e), 0);
@@ -224,7 +225,7 @@ static void test_explain(void **state)
 {
     (void)state;
     vn_host *h = synth("package:2 numa:2 core:2 pu:2 mem=8G,8G,4G,4G free=6G*2,2G*2");
-    vn_advice_request r = {4, 8192 * 1024ull, 0};
+    vn_advice_request r = {4, 8192 * 1024ull, 0, VN_ADVISE_SMALLEST, NULL};
     vn_advice a;
     vn_error e = {0};
     vn_buf b = {0};

@@ -340,8 +340,9 @@ static void test_auto_placement(void **state)
     d->cpu_placement = VN_PLACEMENT_AUTO;
     d->numatune_specified = true;
     d->numatune_placement = VN_NUMATUNE_PLACEMENT_AUTO;
-    /* The advisor (advisor.h) on the 8-node host: 4 CPUs and 32 GiB per
-     * node, all at distance 21.  4 vCPUs and 1 GiB fit node 0 alone. */
+    /* The advisor's numad rule (advisor.h) on the 8-node host: 4 CPUs and
+     * 32 GiB per node, all at distance 21, every node the same score: the
+     * start node is the first, node 0.  4 vCPUs and 1 GiB fit it alone. */
     assert_int_equal(run(d, host8, &w, &e), 0);
     assert_non_null(d->auto_nodeset);
     char *s = vn_bitmap_format(d->auto_nodeset);
@@ -353,7 +354,8 @@ static void test_auto_placement(void **state)
     assert_int_equal(w.n, 0);
     vn_domain_free(d);
 
-    /* 5 vCPUs need two nodes; all pairs are at 21: the lowest ids. */
+    /* 5 vCPUs need two nodes (ceil(500 / 400)): node 0, then the first of
+     * the equal nodes at 21, node 1. */
     d = guest(1, 1048576);
     set_vcpus(d, 5, 5);
     d->cpu_placement = VN_PLACEMENT_AUTO;
@@ -363,13 +365,24 @@ static void test_auto_placement(void **state)
     free(s);
     vn_domain_free(d);
 
-    /* 40 vCPUs: the host has 32 CPUs in all. */
+    /* 40 vCPUs: the host has 32 CPUs in all.  numad's pick_numa_nodes
+     * takes node 0, then the others (all at 21, equal scores) in id order,
+     * and stops when every node with memory is taken: it answers 0-7 and
+     * libvirt starts the guest there.  Accepted, with a warning. */
     d = guest(1, 1048576);
     set_vcpus(d, 40, 40);
     d->cpu_placement = VN_PLACEMENT_AUTO;
-    expect_refused(d, host8, VNUMA_ERR_HOST,
-                   "placement='auto': no set of host nodes fits: needs 40 CPUs, the host has at "
-                   "most 32 online CPUs on any set of nodes: short by 8");
+    assert_int_equal(run(d, host8, &w, &e), 0);
+    s = vn_bitmap_format(d->auto_nodeset);
+    assert_string_equal(s, "0-7");
+    free(s);
+    assert_int_equal(w.n, 1);
+    assert_string_equal(w.items[0], "placement='auto': nothing fits the guest: needs 40 CPUs and "
+                                    "1024 MiB, and nodes 0-7 offer 32 idle CPUs and 262144 MiB "
+                                    "free: short by 8 CPUs; numad answers 0-7 all the same, and "
+                                    "libvirt starts the guest there");
+    vn_warnings_clear(&w);
+    vn_domain_free(d);
 
     d = guest(1, 1048576);
     assert_int_equal(run(d, host8, &w, &e), 0);
