@@ -124,96 +124,208 @@ static int close_head(vn_xml_bounds *b, vn_error *err)
 static const char attlist[] = "<!ATTLIST";
 static const char xmlns[] = "xmlns";
 
+/* line: where the tag or the attribute's quote is */
+static int count_node(vn_xml_bounds *b, unsigned line, vn_error *err)
+{
+    if (b->max_nodes && ++b->nodes > b->max_nodes) {
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
+                      "more than %zu tags and attributes (line %u)", b->max_nodes, line);
+        return fail(b);
+    }
+    if (!b->max_nodes)
+        b->nodes++;
+    return 0;
+}
+
+static int count_attr(vn_xml_bounds *b, unsigned line, vn_error *err)
+{
+    if (++b->seg_attrs > VN_XML_MAX_ATTRS_PER_ELEMENT) {
+        b->name[b->name_len] = '\0';
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
+                      "element '%s' has more than %u attributes (line %u)",
+                      b->name, VN_XML_MAX_ATTRS_PER_ELEMENT, b->seg_line);
+        return fail(b);
+    }
+    return count_node(b, line, err);
+}
+
+static int refuse_attlist(vn_xml_bounds *b, vn_error *err)
+{
+    vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
+                  "attribute-list declarations are not allowed (line %u)", b->line);
+    return fail(b);
+}
+
+static int count_ns(vn_xml_bounds *b, vn_error *err)
+{
+    if (++b->ns > VN_XML_MAX_NS_DECLS) {
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
+                      "more than %u namespace declarations (line %u)", VN_XML_MAX_NS_DECLS,
+                      b->line);
+        return fail(b);
+    }
+    return 0;
+}
+
+static void start_tag(vn_xml_bounds *b)
+{
+    b->seg_attrs = 0;
+    b->seg_line = b->line;
+    b->name_len = 0;
+}
+
+/* One byte with the matches carried over from the previous chunk (a
+ * match that a chunk's end cut): the whole state machine, byte by byte. */
+static int step(vn_xml_bounds *b, char c, vn_error *err)
+{
+    b->attlist = c == attlist[b->attlist] ? b->attlist + 1 : c == '<';
+    if (b->attlist == sizeof(attlist) - 1)
+        return refuse_attlist(b, err);
+    b->xmlns = c == xmlns[b->xmlns] ? b->xmlns + 1 : c == 'x';
+    if (b->xmlns == sizeof(xmlns) - 1) {
+        b->xmlns = 0;
+        if (count_ns(b, err) < 0)
+            return -1;
+    }
+    if (b->in_name) {
+        if (is_name_char(c) && b->name_len < 40)
+            b->name[b->name_len++] = c;
+        else
+            b->in_name = false;
+    }
+    if (b->eq_pending && (c == '\'' || c == '"')) {
+        b->eq_pending = false;
+        if (count_attr(b, b->line, err) < 0)
+            return -1;
+    } else if (!is_blank(c)) {
+        b->eq_pending = c == '=';
+    }
+    if (c == '\n') {
+        b->line++;
+    } else if (c == '<') {
+        start_tag(b);
+        b->in_name = true;
+        if (count_node(b, b->line, err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static bool carrying(const vn_xml_bounds *b)
+{
+    return b->attlist || b->xmlns || b->in_name || b->eq_pending;
+}
+
+/* Count n bytes (the head judged already). */
+static int scan(vn_xml_bounds *b, const char *data, size_t n, vn_error *err)
+{
+    /* the bytes that move a count or start a match; the others are skipped */
+    static const unsigned char special[256] = {
+        ['<'] = 1, ['='] = 1, ['\n'] = 1, ['x'] = 1,
+    };
+    size_t i = 0;
+    for (; i < n && carrying(b); i++)
+        if (step(b, data[i], err) < 0)
+            return -1;
+    /* Matches are looked for ahead within the chunk; one that its end
+     * cuts is carried (step) into the next. */
+    while (i < n) {
+        while (i < n && !special[(unsigned char)data[i]])
+            i++;
+        if (i == n)
+            break;
+        char c = data[i];
+        if (c == '\n') {
+            b->line++;
+        } else if (c == '<') {
+            start_tag(b);
+            if (count_node(b, b->line, err) < 0)
+                return -1;
+            size_t k = 1;
+            while (k < sizeof(attlist) - 1 && i + k < n && data[i + k] == attlist[k])
+                k++;
+            if (k == sizeof(attlist) - 1)
+                return refuse_attlist(b, err);
+            size_t j = i + 1;
+            while (j < n && b->name_len < 40 && is_name_char(data[j]))
+                b->name[b->name_len++] = data[j++];
+            if (i + k == n || (j == n && b->name_len < 40)) {
+                /* the chunk ends inside a match: from this '<' on, byte
+                 * by byte, in the state step() leaves after a '<' */
+                b->attlist = 1;
+                b->xmlns = 0;
+                b->in_name = true;
+                b->eq_pending = false;
+                b->name_len = 0;
+                for (i++; i < n; i++)
+                    if (step(b, data[i], err) < 0)
+                        return -1;
+                return 0;
+            }
+        } else if (c == 'x') {
+            size_t k = 1;
+            while (k < sizeof(xmlns) - 1 && i + k < n && data[i + k] == xmlns[k])
+                k++;
+            if (k == sizeof(xmlns) - 1) {
+                if (count_ns(b, err) < 0)
+                    return -1;
+            } else if (i + k == n) {
+                b->xmlns = (unsigned)k;
+                return 0;   /* the rest of the chunk is the match's start */
+            }
+        } else {   /* '=': an attribute when blanks and a quote follow */
+            size_t j = i + 1;
+            while (j < n && is_blank(data[j]))
+                j++;
+            if (j == n) {
+                for (size_t l = i + 1; l < n; l++)   /* blanks: only lines to count */
+                    b->line += data[l] == '\n';
+                b->eq_pending = true;
+                return 0;
+            }
+            if (data[j] == '\'' || data[j] == '"') {
+                unsigned line = b->line;   /* the quote's: blanks may hold newlines */
+                for (size_t l = i + 1; l < j; l++)
+                    line += data[l] == '\n';
+                if (count_attr(b, line, err) < 0)
+                    return -1;
+            }
+        }
+        i++;
+    }
+    return 0;
+}
+
 int vn_xml_bounds_feed(vn_xml_bounds *b, const char *data, size_t n, vn_error *err)
 {
     if (b->failed)
         return -1;
-    if (!b->head_done) {
-        size_t take = sizeof(b->head) - b->head_len;
-        const char *gt = memchr(data, '>', n < take ? n : take);
-        if (gt)
-            take = (size_t)(gt - data) + 1;
-        if (take > n)
-            take = n;
-        memcpy(b->head + b->head_len, data, take);
-        b->head_len += take;
-        if ((gt || b->head_len == sizeof(b->head)) && close_head(b, err) < 0)
-            return -1;
-    }
-    /* the bytes that move a count or start a match; others are skipped
-     * while no match is under way */
-    static const unsigned char special[256] = {
-        ['<'] = 1, ['='] = 1, ['\''] = 1, ['"'] = 1, ['\n'] = 1, ['x'] = 1,
-    };
-    for (size_t i = 0; i < n; i++) {
-        if (!b->attlist && !b->xmlns && !b->in_name && !b->eq_pending) {
-            while (i < n && !special[(unsigned char)data[i]])
-                i++;
-            if (i == n)
-                break;
-        }
-        char c = data[i];
-        /* "<!ATTLIST" and "xmlns" across chunks: how much of each is matched */
-        b->attlist = c == attlist[b->attlist] ? b->attlist + 1 : c == '<';
-        if (b->attlist == sizeof(attlist) - 1) {
-            vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
-                          "attribute-list declarations are not allowed (line %u)", b->line);
-            return fail(b);
-        }
-        b->xmlns = c == xmlns[b->xmlns] ? b->xmlns + 1 : c == 'x';
-        if (b->xmlns == sizeof(xmlns) - 1) {
-            b->xmlns = 0;
-            if (++b->ns > VN_XML_MAX_NS_DECLS) {
-                vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
-                              "more than %u namespace declarations (line %u)",
-                              VN_XML_MAX_NS_DECLS, b->line);
-                return fail(b);
-            }
-        }
-        /* the name after '<', for messages */
-        if (b->in_name) {
-            if (is_name_char(c) && b->name_len < 40)
-                b->name[b->name_len++] = c;
-            else
-                b->in_name = false;
-        }
-        /* '=' then blanks then a quote: one attribute */
-        if (b->eq_pending && (c == '\'' || c == '"')) {
-            b->eq_pending = false;
-            b->nodes++;
-            if (++b->seg_attrs > VN_XML_MAX_ATTRS_PER_ELEMENT) {
-                b->name[b->name_len] = '\0';
-                vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
-                              "element '%s' has more than %u attributes (line %u)",
-                              b->name, VN_XML_MAX_ATTRS_PER_ELEMENT, b->seg_line);
-                return fail(b);
-            }
-        } else if (!is_blank(c)) {
-            b->eq_pending = c == '=';
-        }
-        if (c == '\n') {
-            b->line++;
-        } else if (c == '<') {
-            b->nodes++;
-            b->seg_attrs = 0;
-            b->seg_line = b->line;
-            b->in_name = true;
-            b->name_len = 0;
-        }
-        if (b->max_nodes && b->nodes > b->max_nodes) {
-            vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
-                          "more than %zu tags and attributes (line %u)", b->max_nodes, b->line);
-            return fail(b);
-        }
-    }
-    return 0;
+    if (b->head_done)
+        return scan(b, data, n, err);
+    /* the head is kept until its first '>': judged, then counted, before
+     * anything else, so that the message does not depend on the chunks */
+    size_t take = sizeof(b->head) - b->head_len;
+    const char *gt = memchr(data, '>', n < take ? n : take);
+    if (gt)
+        take = (size_t)(gt - data) + 1;
+    if (take > n)
+        take = n;
+    memcpy(b->head + b->head_len, data, take);
+    b->head_len += take;
+    if (!gt && b->head_len < sizeof(b->head))
+        return 0;
+    if (close_head(b, err) < 0 || scan(b, b->head, b->head_len, err) < 0)
+        return -1;
+    return scan(b, data + take, n - take, err);
 }
 
 int vn_xml_bounds_finish(vn_xml_bounds *b, vn_error *err)
 {
     if (b->failed)
         return -1;
-    return b->head_done ? 0 : close_head(b, err);
+    if (b->head_done)
+        return 0;
+    return close_head(b, err) < 0 ? -1 : scan(b, b->head, b->head_len, err);
 }
 
 int vn_xml_bounds_check(const char *xml, size_t len, size_t max_nodes, vn_error *err)

@@ -301,6 +301,63 @@ static void test_pairwise_checks(void **state)
     vn_buf_free(&b);
 }
 
+/* The counts of a document fed in chunks equal those of it whole, however
+ * the chunks cut it (a match cut by a chunk's end is carried over). */
+static void feed_chunked(const char *doc, size_t len, size_t chunk, size_t max_nodes,
+                         vn_xml_bounds *b, vn_error *e, int *rc)
+{
+    vn_xml_bounds_init(b, max_nodes);
+    *e = (vn_error){0};
+    *rc = 0;
+    for (size_t off = 0; off < len && *rc == 0; off += chunk)
+        *rc = vn_xml_bounds_feed(b, doc + off, len - off < chunk ? len - off : chunk, e);
+    if (*rc == 0)
+        *rc = vn_xml_bounds_finish(b, e);
+}
+
+static void test_streamed(void **state)
+{
+    (void)state;
+    static const char alphabet[] = "<<!ATTLISTxmlns==  ''\"\n\tab>/";
+    uint64_t seed = 88172645463325252ull;
+    char doc[600];
+    for (int round = 0; round < 3000; round++) {
+        size_t len = 1 + (size_t)(round % 599);
+        for (size_t i = 0; i < len; i++) {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            doc[i] = alphabet[seed % (sizeof(alphabet) - 1)];
+        }
+        if (round % 5 == 0)
+            memcpy(doc, "<!ATTLIST", len < 9 ? len : 9);
+        size_t max = round % 3 ? 0 : 40;
+        vn_xml_bounds whole, part;
+        vn_error ew, ep;
+        int rw, rp;
+        feed_chunked(doc, len, len, max, &whole, &ew, &rw);
+        static const size_t chunks[] = {1, 2, 3, 5, 8, 13};
+        for (size_t c = 0; c < VN_ARRAY_LEN(chunks); c++) {
+            feed_chunked(doc, len, chunks[c], max, &part, &ep, &rp);
+            if (rw != rp || strcmp(ew.msg, ep.msg) ||
+                (rw == 0 && (whole.nodes != part.nodes || whole.ns != part.ns ||
+                             whole.line != part.line)))
+                fail_msg("round %d, chunks of %zu: whole %d '%s' (%zu nodes, %zu ns, line %u), "
+                         "chunked %d '%s' (%zu, %zu, %u)", round, chunks[c], rw, ew.msg,
+                         whole.nodes, whole.ns, whole.line, rp, ep.msg, part.nodes, part.ns,
+                         part.line);
+        }
+    }
+    /* counts by hand: 3 tags, 2 attributes (one '=' has no quote), 1 xmlns */
+    const char *d = "<a x = 'y' z=w q=\"1\"><b xmlns:p='u'/></a>";
+    vn_xml_bounds b;
+    vn_error e = {0};
+    vn_xml_bounds_init(&b, 0);
+    assert_int_equal(vn_xml_bounds_feed(&b, d, strlen(d), &e), 0);
+    assert_int_equal(b.nodes, 3 + 3);
+    assert_int_equal(b.ns, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -310,6 +367,7 @@ int main(void)
         cmocka_unit_test(test_namespaces_and_dtd),
         cmocka_unit_test(test_encodings),
         cmocka_unit_test(test_pairwise_checks),
+        cmocka_unit_test(test_streamed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
