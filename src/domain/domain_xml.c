@@ -12,6 +12,7 @@
 #include <libxml/tree.h>
 
 #include "base/units.h"
+#include "base/xml_bounds.h"
 #include "domain/domain_xml.h"
 
 #include <libxml/SAX2.h>
@@ -79,6 +80,50 @@ char *dx_attr_string(const xmlNode *n, const char *name)
         return NULL;
     }
     return s;
+}
+
+/* ---- sets of ids ---------------------------------------------------------- */
+
+static size_t idset_home(unsigned id, size_t cap)
+{
+    return (size_t)((id * 2654435761u) & (cap - 1));
+}
+
+bool dx_idset_has(const dx_idset *s, unsigned id)
+{
+    if (!s->cap)
+        return false;
+    for (size_t i = idset_home(id, s->cap); s->slot[i]; i = (i + 1) & (s->cap - 1))
+        if (s->slot[i] == id)
+            return true;
+    return false;
+}
+
+void dx_idset_add(dx_idset *s, unsigned id)
+{
+    if (dx_idset_has(s, id))
+        return;
+    if (2 * (s->n + 1) > s->cap) {
+        dx_idset old = *s;
+        s->cap = old.cap ? 2 * old.cap : 64;
+        s->slot = vn_calloc(s->cap, sizeof(unsigned));
+        s->n = 0;
+        for (size_t i = 0; i < old.cap; i++)
+            if (old.slot[i])
+                dx_idset_add(s, old.slot[i]);
+        free(old.slot);
+    }
+    size_t i = idset_home(id, s->cap);
+    while (s->slot[i])
+        i = (i + 1) & (s->cap - 1);
+    s->slot[i] = id;
+    s->n++;
+}
+
+void dx_idset_clear(dx_idset *s)
+{
+    free(s->slot);
+    *s = (dx_idset){0};
 }
 
 /* ---- numbers as libvirt's virStrToLong_* read them --------------------- */
@@ -325,6 +370,8 @@ xmlDoc *dx_read_xml_as(const char *xml, size_t len, const char *root_name, vn_er
                       len, VN_XML_MAX_BYTES);
         return NULL;
     }
+    if (vn_xml_bounds_check(xml, len, VN_XML_MAX_NODES, err) < 0)
+        return NULL;
     parse_state st = {.err = err};
     xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
     if (!ctxt)

@@ -172,7 +172,9 @@ static int parse_caches(vn_domain *dom, xmlNode *cellnode, unsigned cur, vn_erro
     return 0;
 }
 
-static int parse_cell(vn_domain *dom, xmlNode *cellnode, size_t idx, vn_error *err)
+/* owner[v]: 1 + the cell whose cpus hold vCPU v, 0 for none yet. */
+static int parse_cell(vn_domain *dom, xmlNode *cellnode, size_t idx, unsigned *owner,
+                      vn_error *err)
 {
     unsigned cur;
     int rc = dx_prop_uint(cellnode, "id", 10, 0, &cur, err);
@@ -200,18 +202,29 @@ static int parse_cell(vn_domain *dom, xmlNode *cellnode, size_t idx, vn_error *e
         if (vn_bitmap_is_empty(mask))
             vn_bitmap_free(mask);
         else {
+            if (c->cpus)   /* a cell given twice (libvirt's quirk: memory 0 passes) */
+                vn_bitmap_foreach(c->cpus, v)
+                    owner[v] = 0;
             vn_bitmap_free(c->cpus);
             c->cpus = mask;
         }
     }
-    for (size_t j = 0; j < dom->ncells; j++) {
-        if (j == cur || !dom->cells[j].cpus || !c->cpus)
-            continue;
-        if (vn_bitmap_overlaps(dom->cells[j].cpus, c->cpus)) {
+    /* libvirt compares the cell with every other one and names the first
+     * that overlaps: with each vCPU's cell kept in owner[] (none overlap
+     * so far, so each has at most one), that is the smallest owner of
+     * the cell's vCPUs, found in time linear in them. */
+    if (c->cpus) {
+        unsigned first = UINT_MAX;
+        vn_bitmap_foreach(c->cpus, v)
+            if (owner[v] && owner[v] - 1 != cur && owner[v] - 1 < first)
+                first = owner[v] - 1;
+        if (first != UINT_MAX) {
             vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
-                          "NUMA cells %u and %zu have overlapping vCPU ids", cur, j);
+                          "NUMA cells %u and %u have overlapping vCPU ids", cur, first);
             return -1;
         }
+        vn_bitmap_foreach(c->cpus, v)
+            owner[v] = cur + 1;
     }
     VN_AUTOFREE char *mem = dx_attr_string(cellnode, "memory");
     VN_AUTOFREE char *unit = dx_attr_string(cellnode, "unit");
@@ -264,13 +277,21 @@ int dx_parse_numa(vn_domain *dom, xmlNode *cpu, vn_error *err)
                       "NUMA topology defined without NUMA cells");
         return -1;
     }
+    /* Each cell's distances have one entry per cell: bound the square. */
+    if (n > VN_DOMAIN_MAX_CELLS) {
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
+                      "%zu NUMA cells are more than vnuma supports (%u)",
+                      n, VN_DOMAIN_MAX_CELLS);
+        return -1;
+    }
     dom->cells = vn_calloc(n, sizeof(vn_cell));
     dom->ncells = n;
     for (size_t i = 0; i < n; i++)
         dom->cells[i].id = (unsigned)i;
     size_t i = 0;
+    VN_AUTOFREE unsigned *owner = vn_calloc(VN_CPUMASK_LEN, sizeof(unsigned));
     dx_for_each_child(numa, "cell", cellnode)
-        if (parse_cell(dom, cellnode, i++, err) < 0)
+        if (parse_cell(dom, cellnode, i++, owner, err) < 0)
             return -1;
     /* Each size is below libvirt's limit; keep their sum there too, so
      * that totals derived from the cells cannot wrap (vn_domain.h's

@@ -12,7 +12,7 @@
  * first the QEMU driver's domain callback (qemuValidateDomainDef: memory
  * hotplug, vCPU topology, huge pages), then each device (vhost-user
  * shared memory, memory devices), then virDomainDefValidateInternal
- * (topology overflow, huge page node sets, HMAT).
+ * (topology overflow; huge page node sets and HMAT in numa_rules.c).
  *
  * Rules that need the host, the hugetlbfs mounts, or that libvirt applies
  * only when starting (memory alignment, host node sets, QEMU command line
@@ -20,6 +20,7 @@
  * prefix as virsh prints them.
  */
 #include "model/domain.h"
+#include "domain/domain_xml.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -610,107 +611,7 @@ int vn_domain_validate_memdev(const vn_domain *dom, const vn_memdev *m, vn_error
 
 /* ---- define-time validation: virDomainDefValidateInternal ------------ */
 
-/* virDomainDefMemtuneValidate. */
-static int validate_hugepages(const vn_domain *dom, vn_error *err)
-{
-    int pos = (int)dom->ncells - 1;
-    for (size_t i = 0; i < dom->nhugepages; i++) {
-        const vn_hugepage *a = &dom->hugepages[i];
-        for (size_t j = 0; j < i; j++) {
-            const vn_hugepage *b = &dom->hugepages[j];
-            if (a->nodemask && b->nodemask && vn_bitmap_overlaps(a->nodemask, b->nodemask)) {
-                vn_error_set(err, VNUMA_ERR_INVALID,
-                             "nodeset attribute of hugepages of sizes %llu and %llu intersect",
-                             (unsigned long long)a->size_kib, (unsigned long long)b->size_kib);
-                return -1;
-            }
-            if (!a->nodemask && !b->nodemask) {
-                vn_error_set(err, VNUMA_ERR_INVALID, "two master hugepages detected: %llu and %llu",
-                             (unsigned long long)a->size_kib, (unsigned long long)b->size_kib);
-                return -1;
-            }
-        }
-        if (!a->nodemask || cells_pending(dom))
-            continue;
-        int next = vn_bitmap_next(a->nodemask, pos);
-        if (next >= 0) {
-            vn_error_set(err, VNUMA_ERR_INVALID, "hugepages: node %d not found", next);
-            return -1;
-        }
-    }
-    return 0;
-}
-
-static int validate_interconnect(const vn_domain *dom, size_t i, vn_error *err)
-{
-    const vn_interconnect *l = &dom->interconnects[i];
-    if (l->initiator >= dom->ncells) {
-        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
-                      "'initiator' refers to a non-existent NUMA node");
-        return -1;
-    }
-    if (l->target >= dom->ncells) {
-        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
-                      "'target' refers to a non-existent NUMA node");
-        return -1;
-    }
-    if (!dom->cells[l->initiator].cpus) {
-        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
-                      "NUMA nodes without CPUs can't be initiator");
-        return -1;
-    }
-    if (l->cache > 0) {
-        const vn_cell *t = &dom->cells[l->target];
-        size_t j;
-        for (j = 0; j < t->ncaches && t->caches[j].level != l->cache; j++)
-            ;
-        if (j == t->ncaches) {
-            vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
-                          "'cache' refers to a non-existent NUMA node cache");
-            return -1;
-        }
-    }
-    for (size_t j = 0; j < i; j++) {
-        const vn_interconnect *o = &dom->interconnects[j];
-        if (l->kind == o->kind && l->initiator == o->initiator && l->target == o->target &&
-            l->cache == o->cache && l->type == o->type) {
-            vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML, "Duplicate info for NUMA latencies");
-            return -1;
-        }
-        if (l->initiator != l->target && l->initiator == o->target && l->target == o->initiator) {
-            vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML, "Link already defined");
-            return -1;
-        }
-    }
-    return 0;
-}
-
-/* virDomainNumaDefValidate. */
-static int validate_numa(const vn_domain *dom, vn_error *err)
-{
-    for (size_t i = 0; i < dom->ncells; i++) {
-        const vn_cell *c = &dom->cells[i];
-        unsigned seen = 0;
-        for (size_t j = 0; j < c->ncaches; j++) {
-            unsigned level = c->caches[j].level;
-            if (level > 3) {
-                vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
-                              "Ain't nobody heard of that much cache level");
-                return -1;
-            }
-            if (seen & (1u << level)) {
-                vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
-                              "Cache level '%u' already defined", level);
-                return -1;
-            }
-            seen |= 1u << level;
-        }
-    }
-    for (size_t i = 0; i < dom->ninterconnects; i++)
-        if (validate_interconnect(dom, i, err) < 0)
-            return -1;
-    return 0;
-}
+/* Huge page node sets and the NUMA checks (HMAT) are in numa_rules.c. */
 
 int vn_domain_validate_define(const vn_domain *dom, vn_error *err)
 {
@@ -733,7 +634,7 @@ int vn_domain_validate_define(const vn_domain *dom, vn_error *err)
                      UINT32_MAX);
         return -1;
     }
-    if (validate_hugepages(dom, err) < 0 || validate_numa(dom, err) < 0)
+    if (dx_validate_hugepages(dom, err) < 0 || dx_validate_numa(dom, err) < 0)
         return -1;
     return 0;
 }

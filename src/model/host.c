@@ -31,6 +31,7 @@ void vn_host_free(vn_host *h)
 
 long vn_host_node_index(const vn_host *h, unsigned id)
 {
+    /* nodes are sorted by id (loaders sort them; vn_host_check checks) */
     size_t lo = 0, hi = h ? h->nnodes : 0;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
@@ -41,6 +42,10 @@ long vn_host_node_index(const vn_host *h, unsigned id)
         else
             hi = mid;
     }
+    /* a host built unsorted by hand: look everywhere */
+    for (size_t i = 0; h && i < h->nnodes; i++)
+        if (h->nodes[i].id == id)
+            return (long)i;
     return -1;
 }
 
