@@ -64,18 +64,6 @@ int vn_ap_require_root(const char *step, vn_error *err)
     return -1;
 }
 
-static void copy_config(const vn_config *from, vn_config *to)
-{
-    vn_config_init(to);
-    for (size_t i = 0; i < from->nmounts; i++)
-        vn_config_add_mount(to, from->mounts[i].path, from->mounts[i].size_kib);
-    if (from->memory_backing_dir) {
-        free(to->memory_backing_dir);
-        to->memory_backing_dir = vn_strdup(from->memory_backing_dir);
-    }
-    to->domain_id = from->domain_id;
-}
-
 static int load(const char *xml_path, const vn_apply_opts *o, vn_ap_start *s, vn_error *err)
 {
     s->dom = vn_domain_parse_file(xml_path, VN_PARSE_ABI_UPDATE, err);
@@ -119,7 +107,7 @@ int vn_ap_start_prepare(const char *xml_path, const vn_apply_opts *o, bool for_l
 {
     if (load(xml_path, o, s, err) < 0)
         return -1;
-    copy_config(&o->cfg, &s->cfg);
+    vn_config_copy(&s->cfg, &o->cfg);
     if (!o->domain_id_given)
         s->cfg.domain_id = vn_ap_state_free_id(o);
     if (vn_qemu_build(s->dom, s->host, &s->cfg, o->warnings, &s->argv, err) < 0)

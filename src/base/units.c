@@ -12,7 +12,7 @@ int vn_scale_integer(uint64_t *value, const char *suffix, uint64_t scale,
     if (!suffix || !*suffix) {
         if (!scale) {
             vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_INVALID_ARG, "invalid scale %llu",
-                         (unsigned long long)scale);
+                          (unsigned long long)scale);
             return -1;
         }
         suffix = "";
@@ -43,7 +43,7 @@ int vn_scale_integer(uint64_t *value, const char *suffix, uint64_t scale,
     }
     if (*value && *value > limit / scale) {
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_OVERFLOW, "value too large: %llu%s",
-                     (unsigned long long)*value, suffix);
+                      (unsigned long long)*value, suffix);
         return -1;
     }
     *value *= scale;

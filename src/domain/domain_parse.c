@@ -75,6 +75,7 @@ static int parse_domain(vn_domain *dom, xmlNode *root, vn_error *err)
     rc = 0;
 out:
     free(t.ids);
+    dx_idset_clear(&t.set);
     return rc;
 }
 

@@ -12,6 +12,7 @@
 #include <libxml/tree.h>
 
 #include "base/units.h"
+#include "base/xml_bounds.h"
 #include "domain/domain_xml.h"
 
 #include <libxml/SAX2.h>
@@ -81,6 +82,50 @@ char *dx_attr_string(const xmlNode *n, const char *name)
     return s;
 }
 
+/* ---- sets of ids ---------------------------------------------------------- */
+
+static size_t idset_home(unsigned id, size_t cap)
+{
+    return (size_t)((id * 2654435761u) & (cap - 1));
+}
+
+bool dx_idset_has(const dx_idset *s, unsigned id)
+{
+    if (!s->cap)
+        return false;
+    for (size_t i = idset_home(id, s->cap); s->slot[i]; i = (i + 1) & (s->cap - 1))
+        if (s->slot[i] == id)
+            return true;
+    return false;
+}
+
+void dx_idset_add(dx_idset *s, unsigned id)
+{
+    if (dx_idset_has(s, id))
+        return;
+    if (2 * (s->n + 1) > s->cap) {
+        dx_idset old = *s;
+        s->cap = old.cap ? 2 * old.cap : 64;
+        s->slot = vn_calloc(s->cap, sizeof(unsigned));
+        s->n = 0;
+        for (size_t i = 0; i < old.cap; i++)
+            if (old.slot[i])
+                dx_idset_add(s, old.slot[i]);
+        free(old.slot);
+    }
+    size_t i = idset_home(id, s->cap);
+    while (s->slot[i])
+        i = (i + 1) & (s->cap - 1);
+    s->slot[i] = id;
+    s->n++;
+}
+
+void dx_idset_clear(dx_idset *s)
+{
+    free(s->slot);
+    *s = (dx_idset){0};
+}
+
 /* ---- numbers as libvirt's virStrToLong_* read them --------------------- */
 
 /* virStrToLong_uip: unsigned, no '-' anywhere, whole string, fits uint. */
@@ -143,14 +188,14 @@ int dx_prop_num(const xmlNode *n, const char *name, int base, int flags, uint64_
     uint64_t v;
     if (!dx_str_to_ullp(s, base, &v) || v > max) {
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
-                     "Invalid value for attribute '%s' in element '%s': '%s'. Expected non-negative integer value",
-                     name, (const char *)n->name, s);
+                      "Invalid value for attribute '%s' in element '%s': '%s'. Expected non-negative integer value",
+                      name, (const char *)n->name, s);
         return -1;
     }
     if ((flags & PROP_NONZERO) && v == 0) {
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
-                     "Invalid value for attribute '%s' in element '%s': Zero is not permitted",
-                     name, (const char *)n->name);
+                      "Invalid value for attribute '%s' in element '%s': Zero is not permitted",
+                      name, (const char *)n->name);
         return -1;
     }
     *out = v;
@@ -189,8 +234,8 @@ int dx_prop_enum(const xmlNode *n, const char *name, int (*from)(const char *),
     int v = from(s);
     if (v < 0 || ((flags & PROP_NONZERO) && v == 0)) {
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
-                     "Invalid value for attribute '%s' in element '%s': '%s'.",
-                     name, (const char *)n->name, s);
+                      "Invalid value for attribute '%s' in element '%s': '%s'.",
+                      name, (const char *)n->name, s);
         return -1;
     }
     *out = v;
@@ -224,7 +269,7 @@ int dx_parse_mem(const char *xpath, const char *value, const char *unit,
     }
     if (!dx_str_to_ullp(value, 10, &bytes)) {
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
-                     "Invalid value '%s' for element or attribute '%s'", value, xpath);
+                      "Invalid value '%s' for element or attribute '%s'", value, xpath);
         return -1;
     }
     if (vn_parse_memory(xpath, value, unit && *unit ? unit : NULL, kib, err) < 0)
@@ -321,10 +366,12 @@ xmlDoc *dx_read_xml_as(const char *xml, size_t len, const char *root_name, vn_er
 {
     if (len > VN_XML_MAX_BYTES) {
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
-                     "document is %zu bytes, more than the limit of %u bytes",
-                     len, VN_XML_MAX_BYTES);
+                      "document is %zu bytes, more than the limit of %u bytes",
+                      len, VN_XML_MAX_BYTES);
         return NULL;
     }
+    if (vn_xml_bounds_check(xml, len, VN_XML_MAX_NODES, err) < 0)
+        return NULL;
     parse_state st = {.err = err};
     xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
     if (!ctxt)
@@ -350,7 +397,7 @@ xmlDoc *dx_read_xml_as(const char *xml, size_t len, const char *root_name, vn_er
         if (err)
             err->code = VNUMA_OK;   /* this message wins over libxml2's "stopped" */
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
-                     "entity declarations are not allowed (line %d)", st.entity_line);
+                      "entity declarations are not allowed (line %d)", st.entity_line);
         return NULL;
     }
     if (!doc) {

@@ -16,6 +16,8 @@
  *   numatune_xml.c  <numatune>
  *   memdev_xml.c    <devices><memory>, and the devices that need shared memory
  *   vnuma_xml.c     <vnuma> (vnuma's own element)
+ * numa_rules.c holds the define-time NUMA rules (huge page node sets,
+ * interconnects), postparse.c the other post-parse and define-time rules.
  * domain_parse.c runs the parsers in libvirt's order, domain_format.c writes
  * the document with the formatters' output in libvirt's places, and
  * domain_xml.c holds the helpers and the hostile-input-proof reader.
@@ -133,17 +135,38 @@ static inline int dx_from_numatune_mode(const char *s) { return vn_numatune_mode
 /* ---- the document (domain_xml.c) ----------------------------------------- */
 
 /* Parse xml as a hostile document: no network, no DTD, no entities (a
- * declaration refuses it), VN_XML_MAX_BYTES at most, root <domain>. */
+ * declaration refuses it), VN_XML_MAX_BYTES at most, the tag, attribute
+ * and namespace bounds of base/xml_bounds.h, root <domain>. */
 xmlDoc *dx_read_xml(const char *xml, size_t len, vn_error *err);
 /* The same for a document whose root element is `root` (a device XML). */
 xmlDoc *dx_read_xml_as(const char *xml, size_t len, const char *root, vn_error *err);
 
+/* A set of non-zero ids (hashed: the checks for duplicates among
+ * thousands of pins or iothreads stay linear).  Zeroed is empty. */
+typedef struct dx_idset {
+    unsigned *slot;   /* 0 = free */
+    size_t cap, n;
+} dx_idset;
+
+bool dx_idset_has(const dx_idset *s, unsigned id);
+void dx_idset_add(dx_idset *s, unsigned id);
+void dx_idset_clear(dx_idset *s);
+VN_DEFINE_AUTOCLEAR(dx_idset, dx_idset_clear)
+
 /* <iothreadids>: the iothread ids the domain defines (vcpu_xml.c), which
- * <iothreadpin> must name. */
+ * <iothreadpin> must name, in order and as a set. */
 typedef struct iothread_ids {
     unsigned *ids;
     size_t n;
+    dx_idset set;
 } iothread_ids;
+
+/* ---- numa_rules.c: define-time NUMA rules (postparse.c runs them) -------- */
+
+/* virDomainDefMemtuneValidate: huge page node sets. */
+int dx_validate_hugepages(const vn_domain *dom, vn_error *err);
+/* virDomainNumaDefValidate: cache levels, interconnects. */
+int dx_validate_numa(const vn_domain *dom, vn_error *err);
 
 /* ---- memory_xml.c ---------------------------------------------------------- */
 

@@ -74,8 +74,8 @@ static int parse_distances(vn_domain *dom, xmlNode *cellnode, unsigned cur, vn_e
             return -1;
         if (id >= dom->ncells) {
             vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
-                         "'sibling_id %d' does not refer to a valid cell within NUMA 'cell id %d'",
-                         (int)id, (int)cur);
+                          "'sibling_id %d' does not refer to a valid cell within NUMA 'cell id %d'",
+                          (int)id, (int)cur);
             return -1;
         }
         if (dx_prop_uint(sib, "value", 10, PROP_REQUIRED, &value, err) < 0)
@@ -84,8 +84,8 @@ static int parse_distances(vn_domain *dom, xmlNode *cellnode, unsigned cur, vn_e
             (id == cur && value != LOCAL_DISTANCE) ||
             (id != cur && value == LOCAL_DISTANCE)) {
             vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
-                         "'value %d' is invalid for 'sibling id %d' under NUMA 'cell id %d'",
-                         (int)value, (int)id, (int)cur);
+                          "'value %d' is invalid for 'sibling id %d' under NUMA 'cell id %d'",
+                          (int)value, (int)id, (int)cur);
             return -1;
         }
         vn_distance *l = cell_distances(dom, cur);
@@ -105,19 +105,19 @@ static int parse_cache(xmlNode *cn, unsigned cell, vn_cache *cache, vn_error *er
     VN_AUTOFREE char *level = dx_prop(cn, "level");
     if (!level) {
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
-                     "Missing 'level' attribute in cache element for NUMA node %d", (int)cell);
+                      "Missing 'level' attribute in cache element for NUMA node %d", (int)cell);
         return -1;
     }
     if (!dx_str_to_uip(level, 10, &cache->level) || cache->level == 0) {
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
-                     "Invalid 'level' attribute in cache element for NUMA node %d", (int)cell);
+                      "Invalid 'level' attribute in cache element for NUMA node %d", (int)cell);
         return -1;
     }
     VN_AUTOFREE char *assoc = dx_prop(cn, "associativity");
     if (!assoc) {
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
-                     "Missing 'associativity' attribute in cache element for NUMA node %d",
-                     (int)cell);
+                      "Missing 'associativity' attribute in cache element for NUMA node %d",
+                      (int)cell);
         return -1;
     }
     int a = vn_cache_assoc_from_string(assoc);
@@ -129,11 +129,11 @@ static int parse_cache(xmlNode *cn, unsigned cell, vn_cache *cache, vn_error *er
     VN_AUTOFREE char *policy = dx_prop(cn, "policy");
     if (!policy)   /* libvirt reports and goes on to fail just below */
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
-                     "Missing 'policy' attribute in cache element for NUMA node %d", (int)cell);
+                      "Missing 'policy' attribute in cache element for NUMA node %d", (int)cell);
     int p = policy ? vn_cache_policy_from_string(policy) : -1;
     if (p < 0) {
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML, "Invalid cache policy '%s'",
-                     policy ? policy : "(null)");
+                      policy ? policy : "(null)");
         return -1;
     }
     cache->assoc = (vn_cache_assoc)a;
@@ -151,7 +151,7 @@ static int parse_cache(xmlNode *cn, unsigned cell, vn_cache *cache, vn_error *er
     }
     if (!dx_str_to_ullp(line, 10, &cache->line_bytes)) {
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
-                     "Invalid value '%s' for element or attribute '%s'", line, "./line/@value");
+                      "Invalid value '%s' for element or attribute '%s'", line, "./line/@value");
         return -1;
     }
     return 0;
@@ -172,7 +172,9 @@ static int parse_caches(vn_domain *dom, xmlNode *cellnode, unsigned cur, vn_erro
     return 0;
 }
 
-static int parse_cell(vn_domain *dom, xmlNode *cellnode, size_t idx, vn_error *err)
+/* owner[v]: 1 + the cell whose cpus hold vCPU v, 0 for none yet. */
+static int parse_cell(vn_domain *dom, xmlNode *cellnode, size_t idx, unsigned *owner,
+                      vn_error *err)
 {
     unsigned cur;
     int rc = dx_prop_uint(cellnode, "id", 10, 0, &cur, err);
@@ -182,8 +184,8 @@ static int parse_cell(vn_domain *dom, xmlNode *cellnode, size_t idx, vn_error *e
         cur = (unsigned)idx;
     if (cur >= dom->ncells) {
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
-                     "Exactly one 'cell' element per guest NUMA cell allowed, "
-                     "non-contiguous ranges or ranges not starting from 0 are not allowed");
+                      "Exactly one 'cell' element per guest NUMA cell allowed, "
+                      "non-contiguous ranges or ranges not starting from 0 are not allowed");
         return -1;
     }
     vn_cell *c = &dom->cells[cur];
@@ -200,18 +202,29 @@ static int parse_cell(vn_domain *dom, xmlNode *cellnode, size_t idx, vn_error *e
         if (vn_bitmap_is_empty(mask))
             vn_bitmap_free(mask);
         else {
+            if (c->cpus)   /* a cell given twice (libvirt's quirk: memory 0 passes) */
+                vn_bitmap_foreach(c->cpus, v)
+                    owner[v] = 0;
             vn_bitmap_free(c->cpus);
             c->cpus = mask;
         }
     }
-    for (size_t j = 0; j < dom->ncells; j++) {
-        if (j == cur || !dom->cells[j].cpus || !c->cpus)
-            continue;
-        if (vn_bitmap_overlaps(dom->cells[j].cpus, c->cpus)) {
+    /* libvirt compares the cell with every other one and names the first
+     * that overlaps: with each vCPU's cell kept in owner[] (none overlap
+     * so far, so each has at most one), that is the smallest owner of
+     * the cell's vCPUs, found in time linear in them. */
+    if (c->cpus) {
+        unsigned first = UINT_MAX;
+        vn_bitmap_foreach(c->cpus, v)
+            if (owner[v] && owner[v] - 1 != cur && owner[v] - 1 < first)
+                first = owner[v] - 1;
+        if (first != UINT_MAX) {
             vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
-                         "NUMA cells %u and %zu have overlapping vCPU ids", cur, j);
+                          "NUMA cells %u and %u have overlapping vCPU ids", cur, first);
             return -1;
         }
+        vn_bitmap_foreach(c->cpus, v)
+            owner[v] = cur + 1;
     }
     VN_AUTOFREE char *mem = dx_attr_string(cellnode, "memory");
     VN_AUTOFREE char *unit = dx_attr_string(cellnode, "unit");
@@ -264,13 +277,21 @@ int dx_parse_numa(vn_domain *dom, xmlNode *cpu, vn_error *err)
                       "NUMA topology defined without NUMA cells");
         return -1;
     }
+    /* Each cell's distances have one entry per cell: bound the square. */
+    if (n > VN_DOMAIN_MAX_CELLS) {
+        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
+                      "%zu NUMA cells are more than vnuma supports (%u)",
+                      n, VN_DOMAIN_MAX_CELLS);
+        return -1;
+    }
     dom->cells = vn_calloc(n, sizeof(vn_cell));
     dom->ncells = n;
     for (size_t i = 0; i < n; i++)
         dom->cells[i].id = (unsigned)i;
     size_t i = 0;
+    VN_AUTOFREE unsigned *owner = vn_calloc(VN_CPUMASK_LEN, sizeof(unsigned));
     dx_for_each_child(numa, "cell", cellnode)
-        if (parse_cell(dom, cellnode, i++, err) < 0)
+        if (parse_cell(dom, cellnode, i++, owner, err) < 0)
             return -1;
     /* Each size is below libvirt's limit; keep their sum there too, so
      * that totals derived from the cells cannot wrap (vn_domain.h's
@@ -303,7 +324,7 @@ int dx_check_numa_cpus(const vn_domain *dom, vn_error *err)
     }
     if (total > dom->maxvcpus) {
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_INTERNAL,
-                     "Number of CPUs in <numa> exceeds the <vcpu> count");
+                      "Number of CPUs in <numa> exceeds the <vcpu> count");
         return -1;
     }
     if (maxid >= dom->maxvcpus) {

@@ -45,7 +45,7 @@ static int numatune_set(vn_domain *dom, bool placement_static, int placement,
                                                               : VN_NUMATUNE_PLACEMENT_AUTO;
     if (placement == VN_NUMATUNE_PLACEMENT_STATIC && !dom->numatune_nodeset) {
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
-                     "nodeset for NUMA memory tuning must be set if 'placement' is 'static'");
+                      "nodeset for NUMA memory tuning must be set if 'placement' is 'static'");
         return -1;
     }
     if (placement == VN_NUMATUNE_PLACEMENT_AUTO && dom->numatune_nodeset) {
@@ -65,7 +65,7 @@ static int parse_memnode(vn_domain *dom, xmlNode *mn, vn_error *err)
         return -1;
     if (cellid >= dom->ncells) {
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
-                     "Argument 'cellid' in memnode element must correspond to existing guest's NUMA cell");
+                      "Argument 'cellid' in memnode element must correspond to existing guest's NUMA cell");
         return -1;
     }
     vn_cell *c = &dom->cells[cellid];
@@ -80,7 +80,7 @@ static int parse_memnode(vn_domain *dom, xmlNode *mn, vn_error *err)
     c->memnode_mode = (vn_numatune_mode)mode;
     if (dom->numatune_mode == VN_NUMATUNE_RESTRICTIVE && mode != VN_NUMATUNE_RESTRICTIVE) {
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
-                     "'restrictive' mode is required in memnode element when mode is 'restrictive' in memory element");
+                      "'restrictive' mode is required in memnode element when mode is 'restrictive' in memory element");
         return -1;
     }
     VN_AUTOFREE char *nodeset = dx_prop(mn, "nodeset");
@@ -135,12 +135,12 @@ int dx_parse_numatune(vn_domain *dom, xmlNode *root, vn_error *err)
         return 0;
     if (dom->numatune_specified && dom->numatune_placement == VN_NUMATUNE_PLACEMENT_AUTO) {
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
-                     "Per-node binding is not compatible with automatic NUMA placement.");
+                      "Per-node binding is not compatible with automatic NUMA placement.");
         return -1;
     }
     if (!dom->ncells) {
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
-                     "Element 'memnode' is invalid without any guest NUMA cells");
+                      "Element 'memnode' is invalid without any guest NUMA cells");
         return -1;
     }
     dx_for_each_child(nt, "memnode", mn)

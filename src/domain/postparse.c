@@ -12,7 +12,7 @@
  * first the QEMU driver's domain callback (qemuValidateDomainDef: memory
  * hotplug, vCPU topology, huge pages), then each device (vhost-user
  * shared memory, memory devices), then virDomainDefValidateInternal
- * (topology overflow, huge page node sets, HMAT).
+ * (topology overflow; huge page node sets and HMAT in numa_rules.c).
  *
  * Rules that need the host, the hugetlbfs mounts, or that libvirt applies
  * only when starting (memory alignment, host node sets, QEMU command line
@@ -20,6 +20,7 @@
  * prefix as virsh prints them.
  */
 #include "model/domain.h"
+#include "domain/domain_xml.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -65,12 +66,12 @@ static int qemu_vcpus_postparse(const vn_domain *dom, vn_error *err)
         if (v->hotpluggable == VN_TRISTATE_NO) {
             if (prev->hotpluggable == VN_TRISTATE_YES) {
                 vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
-                             "online non-hotpluggable vcpus need to be ordered prior to hotplugable vcpus");
+                              "online non-hotpluggable vcpus need to be ordered prior to hotplugable vcpus");
                 return -1;
             }
             if (prev->order > v->order) {
                 vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
-                             "online non-hotpluggable vcpus must be ordered in ascending order");
+                              "online non-hotpluggable vcpus must be ordered in ascending order");
                 return -1;
             }
         }
@@ -128,7 +129,7 @@ static int vcpus_postparse(vn_domain *dom, vn_error *err)
             v->hotpluggable = v->online ? VN_TRISTATE_NO : VN_TRISTATE_YES;
         else if (v->hotpluggable == VN_TRISTATE_NO && !v->online) {
             vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
-                         "vcpu '%u' is both offline and not hotpluggable", i);
+                          "vcpu '%u' is both offline and not hotpluggable", i);
             return -1;
         }
     }
@@ -153,12 +154,12 @@ static int memory_postparse(vn_domain *dom, vn_error *err)
         }
     } else if (hotplug > dom->total_memory_kib) {
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
-                     "Total size of memory devices exceeds the total memory size");
+                      "Total size of memory devices exceeds the total memory size");
         return -1;
     }
     if (vn_domain_memory_initial_kib(dom) == 0) {
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
-                     "Memory size must be specified via <memory> or in the <numa> configuration");
+                      "Memory size must be specified via <memory> or in the <numa> configuration");
         return -1;
     }
     if (dom->cur_balloon_kib > dom->total_memory_kib || dom->cur_balloon_kib == 0)
@@ -166,12 +167,12 @@ static int memory_postparse(vn_domain *dom, vn_error *err)
     if ((dom->max_memory_kib || dom->memory_slots) &&
         !(dom->max_memory_kib && dom->memory_slots)) {
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
-                     "both maximum memory size and memory slot count must be specified");
+                      "both maximum memory size and memory slot count must be specified");
         return -1;
     }
     if (dom->max_memory_kib && dom->max_memory_kib < dom->total_memory_kib) {
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
-                     "maximum memory size must be equal or greater than the actual memory size");
+                      "maximum memory size must be equal or greater than the actual memory size");
         return -1;
     }
     return 0;
@@ -274,14 +275,14 @@ static int dimm_conflict(const vn_domain *dom, const vn_memdev *m, vn_error *err
             continue;
         if (m->addr_slot == o->addr_slot) {
             vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
-                         "memory device slot '%u' is already being used by another memory device",
-                         m->addr_slot);
+                          "memory device slot '%u' is already being used by another memory device",
+                          m->addr_slot);
             return -1;
         }
         if (m->addr_base && m->addr_base == o->addr_base) {
             vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
-                         "memory device base '0x%llx' is already being used by another memory device",
-                         (unsigned long long)m->addr_base);
+                          "memory device base '0x%llx' is already being used by another memory device",
+                          (unsigned long long)m->addr_base);
             return -1;
         }
     }
@@ -292,7 +293,7 @@ static int need_target_node(const vn_domain *dom, const vn_memdev *m, vn_error *
 {
     if (dom->ncells && m->target_node == -1) {
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
-                     "target NUMA node needs to be specified for memory device");
+                      "target NUMA node needs to be specified for memory device");
         return -1;
     }
     return 0;
@@ -306,7 +307,7 @@ static int hotplug_device(const vn_domain *dom, const vn_memdev *m, vn_error *er
     case VN_MEMORY_MODEL_NVDIMM:
         if (m->addr_type != VN_MEMDEV_ADDR_DIMM && m->addr_type != VN_MEMDEV_ADDR_NONE) {
             vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
-                         "only 'dimm' addresses are supported for the pc-dimm device");
+                          "only 'dimm' addresses are supported for the pc-dimm device");
             return -1;
         }
         if (need_target_node(dom, m, err) < 0)
@@ -314,8 +315,8 @@ static int hotplug_device(const vn_domain *dom, const vn_memdev *m, vn_error *er
         if (m->addr_type == VN_MEMDEV_ADDR_DIMM) {
             if (m->addr_slot >= dom->memory_slots) {
                 vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
-                             "memory device slot '%u' exceeds slots count '%u'",
-                             m->addr_slot, dom->memory_slots);
+                              "memory device slot '%u' exceeds slots count '%u'",
+                              m->addr_slot, dom->memory_slots);
                 return -1;
             }
             if (dimm_conflict(dom, m, err) < 0)
@@ -325,15 +326,15 @@ static int hotplug_device(const vn_domain *dom, const vn_memdev *m, vn_error *er
     case VN_MEMORY_MODEL_VIRTIO_PMEM:
         if (m->addr_type != VN_MEMDEV_ADDR_PCI && m->addr_type != VN_MEMDEV_ADDR_NONE) {
             vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
-                         "only 'pci' addresses are supported for the virtio-pmem device");
+                          "only 'pci' addresses are supported for the virtio-pmem device");
             return -1;
         }
         return 0;
     case VN_MEMORY_MODEL_VIRTIO_MEM:
         if (m->addr_type != VN_MEMDEV_ADDR_PCI && m->addr_type != VN_MEMDEV_ADDR_NONE) {
             vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
-                         "only 'pci' addresses are supported for the %s device",
-                         vn_memory_model_to_string(m->model));
+                          "only 'pci' addresses are supported for the %s device",
+                          vn_memory_model_to_string(m->model));
             return -1;
         }
         return need_target_node(dom, m, err);
@@ -368,14 +369,14 @@ int vn_domain_validate_memory_hotplug(const vn_domain *dom, const vn_memdev *mem
     if (!dom->max_memory_kib) {
         if (nmems) {
             vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
-                         "cannot use/hotplug a memory device when domain 'maxMemory' is not defined");
+                          "cannot use/hotplug a memory device when domain 'maxMemory' is not defined");
             return -1;
         }
         return 0;
     }
     if (!is_ppc64(dom) && !dom->ncells && !cells_pending(dom)) {
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
-                     "At least one numa node has to be configured when enabling memory hotplug");
+                      "At least one numa node has to be configured when enabling memory hotplug");
         return -1;
     }
     if (nmems > dom->memory_slots) {
@@ -432,12 +433,12 @@ static int validate_qemu_memory(const vn_domain *dom, vn_error *err)
         return 0;
     if (dom->allocation == VN_MEM_ALLOC_ONDEMAND) {
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
-                     "hugepages are not allowed with memory allocation ondemand");
+                      "hugepages are not allowed with memory allocation ondemand");
         return -1;
     }
     if (dom->source == VN_MEM_SOURCE_ANONYMOUS) {
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
-                     "hugepages are not allowed with anonymous memory source");
+                      "hugepages are not allowed with anonymous memory source");
         return -1;
     }
     return 0;
@@ -599,7 +600,7 @@ int vn_domain_validate_memdev(const vn_domain *dom, const vn_memdev *m, vn_error
     case VN_MEMORY_MODEL_SGX_EPC:
         if (m->addr_type != VN_MEMDEV_ADDR_NONE) {
             vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
-                         "memory device address is not supported for model '%s'", model);
+                          "memory device address is not supported for model '%s'", model);
             return -1;
         }
         return 0;
@@ -610,107 +611,7 @@ int vn_domain_validate_memdev(const vn_domain *dom, const vn_memdev *m, vn_error
 
 /* ---- define-time validation: virDomainDefValidateInternal ------------ */
 
-/* virDomainDefMemtuneValidate. */
-static int validate_hugepages(const vn_domain *dom, vn_error *err)
-{
-    int pos = (int)dom->ncells - 1;
-    for (size_t i = 0; i < dom->nhugepages; i++) {
-        const vn_hugepage *a = &dom->hugepages[i];
-        for (size_t j = 0; j < i; j++) {
-            const vn_hugepage *b = &dom->hugepages[j];
-            if (a->nodemask && b->nodemask && vn_bitmap_overlaps(a->nodemask, b->nodemask)) {
-                vn_error_set(err, VNUMA_ERR_INVALID,
-                             "nodeset attribute of hugepages of sizes %llu and %llu intersect",
-                             (unsigned long long)a->size_kib, (unsigned long long)b->size_kib);
-                return -1;
-            }
-            if (!a->nodemask && !b->nodemask) {
-                vn_error_set(err, VNUMA_ERR_INVALID, "two master hugepages detected: %llu and %llu",
-                             (unsigned long long)a->size_kib, (unsigned long long)b->size_kib);
-                return -1;
-            }
-        }
-        if (!a->nodemask || cells_pending(dom))
-            continue;
-        int next = vn_bitmap_next(a->nodemask, pos);
-        if (next >= 0) {
-            vn_error_set(err, VNUMA_ERR_INVALID, "hugepages: node %d not found", next);
-            return -1;
-        }
-    }
-    return 0;
-}
-
-static int validate_interconnect(const vn_domain *dom, size_t i, vn_error *err)
-{
-    const vn_interconnect *l = &dom->interconnects[i];
-    if (l->initiator >= dom->ncells) {
-        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
-                      "'initiator' refers to a non-existent NUMA node");
-        return -1;
-    }
-    if (l->target >= dom->ncells) {
-        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
-                      "'target' refers to a non-existent NUMA node");
-        return -1;
-    }
-    if (!dom->cells[l->initiator].cpus) {
-        vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
-                      "NUMA nodes without CPUs can't be initiator");
-        return -1;
-    }
-    if (l->cache > 0) {
-        const vn_cell *t = &dom->cells[l->target];
-        size_t j;
-        for (j = 0; j < t->ncaches && t->caches[j].level != l->cache; j++)
-            ;
-        if (j == t->ncaches) {
-            vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
-                         "'cache' refers to a non-existent NUMA node cache");
-            return -1;
-        }
-    }
-    for (size_t j = 0; j < i; j++) {
-        const vn_interconnect *o = &dom->interconnects[j];
-        if (l->kind == o->kind && l->initiator == o->initiator && l->target == o->target &&
-            l->cache == o->cache && l->type == o->type) {
-            vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML, "Duplicate info for NUMA latencies");
-            return -1;
-        }
-        if (l->initiator != l->target && l->initiator == o->target && l->target == o->initiator) {
-            vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML, "Link already defined");
-            return -1;
-        }
-    }
-    return 0;
-}
-
-/* virDomainNumaDefValidate. */
-static int validate_numa(const vn_domain *dom, vn_error *err)
-{
-    for (size_t i = 0; i < dom->ncells; i++) {
-        const vn_cell *c = &dom->cells[i];
-        unsigned seen = 0;
-        for (size_t j = 0; j < c->ncaches; j++) {
-            unsigned level = c->caches[j].level;
-            if (level > 3) {
-                vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
-                              "Ain't nobody heard of that much cache level");
-                return -1;
-            }
-            if (seen & (1u << level)) {
-                vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
-                              "Cache level '%u' already defined", level);
-                return -1;
-            }
-            seen |= 1u << level;
-        }
-    }
-    for (size_t i = 0; i < dom->ninterconnects; i++)
-        if (validate_interconnect(dom, i, err) < 0)
-            return -1;
-    return 0;
-}
+/* Huge page node sets and the NUMA checks (HMAT) are in numa_rules.c. */
 
 int vn_domain_validate_define(const vn_domain *dom, vn_error *err)
 {
@@ -733,7 +634,7 @@ int vn_domain_validate_define(const vn_domain *dom, vn_error *err)
                      UINT32_MAX);
         return -1;
     }
-    if (validate_hugepages(dom, err) < 0 || validate_numa(dom, err) < 0)
+    if (dx_validate_hugepages(dom, err) < 0 || dx_validate_numa(dom, err) < 0)
         return -1;
     return 0;
 }

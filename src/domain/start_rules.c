@@ -90,7 +90,7 @@ static int validate_vcpu_topology(start_ctx *c)
 
     if (max_cpus > 0 && d->maxvcpus > max_cpus) {
         vn_error_setc(c->err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
-                     "Maximum CPUs greater than specified machine type limit %u", max_cpus);
+                      "Maximum CPUs greater than specified machine type limit %u", max_cpus);
         return -1;
     }
     if (d->has_topology && d->sockets) {   /* virDomainDefGetVcpusTopology */
@@ -100,7 +100,7 @@ static int validate_vcpu_topology(start_ctx *c)
             topo = UINT64_MAX;
         if (topo != d->maxvcpus) {
             vn_error_setc(c->err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
-                         "CPU topology doesn't match maximum vcpu count");
+                          "CPU topology doesn't match maximum vcpu count");
             return -1;
         }
         unsigned numacpus = numa_cpu_count(d);
@@ -112,8 +112,8 @@ static int validate_vcpu_topology(start_ctx *c)
         /* x86 only; the q35 requirement of an iommu with eim='on' is not
          * modelled (no <iommu> in the domain model). */
         vn_error_setc(c->err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
-                     "more than %d vCPUs are only supported on q35-based machine types",
-                     VN_MAX_VCPUS_WITHOUT_EIM);
+                      "more than %d vCPUs are only supported on q35-based machine types",
+                      VN_MAX_VCPUS_WITHOUT_EIM);
         return -1;
     }
     return 0;
@@ -186,7 +186,7 @@ static int align_memory_sizes(start_ctx *c)
     for (size_t i = 0; i < d->ncells; i++) {
         if (!vn_round_up_u64(d->cells[i].mem_kib, align, &mem) || mem > VN_MAX_MEMORY_KIB) {
             vn_error_setc(c->err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
-                         "memory size of NUMA node '%zu' overflowed after alignment", i);
+                          "memory size of NUMA node '%zu' overflowed after alignment", i);
             return -1;
         }
         initial += mem;   /* each <= 2^53: no overflow for any realistic count */
@@ -211,7 +211,7 @@ static int align_memory_sizes(start_ctx *c)
         uint64_t malign = arch_is_ppc64(d) ? 256 * 1024 : 2048;
         if (!vn_round_up_u64(d->memdevs[i].size_kib, malign, &mem) || mem > VN_MAX_MEMORY_KIB) {
             vn_error_setc(c->err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
-                         "size of memory module '%zu' overflowed after alignment", i);
+                          "size of memory module '%zu' overflowed after alignment", i);
             return -1;
         }
         d->memdevs[i].size_kib = mem;
@@ -306,7 +306,7 @@ static int backend_pagesize(start_ctx *c, const backend *b, uint64_t *pagesize, 
     } else if (huge && size == 0) {
         if (!c->cfg || !c->cfg->nmounts) {
             vn_error_setc(c->err, VNUMA_ERR_HOST, VN_ERRC_INTERNAL,
-                         "hugetlbfs filesystem is not mounted or disabled by administrator config");
+                          "hugetlbfs filesystem is not mounted or disabled by administrator config");
             return -1;
         }
         size = vn_config_default_page_kib(c->cfg);
@@ -321,15 +321,15 @@ static int hugepage_mount(start_ctx *c, uint64_t pagesize)
 {
     if (!c->cfg || !c->cfg->nmounts) {
         vn_error_setc(c->err, VNUMA_ERR_HOST, VN_ERRC_INTERNAL,
-                     "hugetlbfs filesystem is not mounted or disabled by administrator config");
+                      "hugetlbfs filesystem is not mounted or disabled by administrator config");
         return -1;
     }
     /* A host whose kernel lacks the size cannot have such a mount either. */
     if (!vn_config_mount_for(c->cfg, pagesize) ||
         (host_lists_pages(c->host) && !host_has_pagesize(c->host, pagesize))) {
         vn_error_setc(c->err, VNUMA_ERR_HOST, VN_ERRC_INTERNAL,
-                     "Unable to find any usable hugetlbfs mount for %llu KiB",
-                     (unsigned long long)pagesize);
+                      "Unable to find any usable hugetlbfs mount for %llu KiB",
+                      (unsigned long long)pagesize);
         return -1;
     }
     return 0;

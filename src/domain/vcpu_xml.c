@@ -58,7 +58,7 @@ static int parse_vcpus_list(vn_domain *dom, xmlNode *list, vn_error *err)
             return -1;
         if (id >= dom->maxvcpus) {
             vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
-                         "vcpu id '%u' is out of range of maximum vcpu count", id);
+                          "vcpu id '%u' is out of range of maximum vcpu count", id);
             return -1;
         }
         vn_vcpu_info *info = &dom->vcpu_info[id];
@@ -81,8 +81,8 @@ int dx_parse_vcpu(vn_domain *dom, xmlNode *root, vn_error *err)
         return -1;
     if (maxvcpus > VN_MAX_VCPUS) {
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
-                     "vcpu count %u is more than vnuma supports (%u)",
-                     maxvcpus, VN_MAX_VCPUS);
+                      "vcpu count %u is more than vnuma supports (%u)",
+                      maxvcpus, VN_MAX_VCPUS);
         return -1;
     }
     dom->maxvcpus = maxvcpus;
@@ -92,7 +92,7 @@ int dx_parse_vcpu(vn_domain *dom, xmlNode *root, vn_error *err)
         return parse_vcpus_list(dom, list, err);
     if (vcpus > maxvcpus) {
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
-                     "maximum vCPU count must not be less than current vCPU count");
+                      "maximum vCPU count must not be less than current vCPU count");
         return -1;
     }
     for (unsigned i = 0; i < vcpus; i++)
@@ -105,10 +105,13 @@ int dx_parse_vcpu(vn_domain *dom, xmlNode *root, vn_error *err)
 
 static bool ids_has(const iothread_ids *t, unsigned id)
 {
-    for (size_t i = 0; i < t->n; i++)
-        if (t->ids[i] == id)
-            return true;
-    return false;
+    return dx_idset_has(&t->set, id);
+}
+
+static void ids_add(iothread_ids *t, unsigned id)
+{
+    *VN_APPEND(t->ids, t->n) = id;
+    dx_idset_add(&t->set, id);
 }
 
 /* virDomainDefParseIOThreads + virDomainIOThreadIDDefArrayInit: the ids
@@ -130,32 +133,25 @@ int dx_parse_iothreads(vn_domain *dom, xmlNode *root, iothread_ids *t, vn_error 
                           "duplicate iothread id '%u' found", id);
             return -1;
         }
-        *VN_APPEND(t->ids, t->n) = id;
+        ids_add(t, id);
     }
     if (t->n > count)
         count = (unsigned)t->n;
     if (count > VN_MAX_VCPUS) {
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
-                     "iothread count %u is more than vnuma supports (%u)",
-                     count, VN_MAX_VCPUS);
+                      "iothread count %u is more than vnuma supports (%u)",
+                      count, VN_MAX_VCPUS);
         return -1;
     }
     for (unsigned next = 1; t->n < count; next++)
         if (!ids_has(t, next))
-            *VN_APPEND(t->ids, t->n) = next;
+            ids_add(t, next);
     dom->niothreads = count;
     return 0;
 }
 
-static vn_pin *find_pin(vn_pin *pins, size_t n, unsigned id)
-{
-    for (size_t i = 0; i < n; i++)
-        if (pins[i].id == id)
-            return &pins[i];
-    return NULL;
-}
-
-static int parse_vcpupin(vn_domain *dom, xmlNode *pin, vn_error *err)
+/* seen: the vCPUs (id + 1) already pinned. */
+static int parse_vcpupin(vn_domain *dom, xmlNode *pin, dx_idset *seen, vn_error *err)
 {
     unsigned id;
     if (dx_prop_uint(pin, "vcpu", 10, PROP_REQUIRED, &id, err) < 0)
@@ -167,7 +163,7 @@ static int parse_vcpupin(vn_domain *dom, xmlNode *pin, vn_error *err)
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_INTERNAL, "missing cpuset for vcpupin");
         return -1;
     }
-    if (find_pin(dom->vcpupins, dom->nvcpupins, id)) {
+    if (dx_idset_has(seen, id + 1)) {
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_INTERNAL,
                       "duplicate vcpupin for vcpu '%d'", (int)id);
         return -1;
@@ -175,14 +171,16 @@ static int parse_vcpupin(vn_domain *dom, xmlNode *pin, vn_error *err)
     vn_bitmap *set = dx_parse_nonempty_set(cpuset, "cpuset", err);
     if (!set)
         return -1;
+    dx_idset_add(seen, id + 1);
     vn_pin *p = VN_APPEND(dom->vcpupins, dom->nvcpupins);
     p->id = id;
     p->cpuset = set;
     return 0;
 }
 
+/* seen: the iothreads already pinned. */
 static int parse_iothreadpin(vn_domain *dom, xmlNode *pin, const iothread_ids *t,
-                             vn_error *err)
+                             dx_idset *seen, vn_error *err)
 {
     unsigned id;
     if (dx_prop_uint(pin, "iothread", 10, PROP_REQUIRED | PROP_NONZERO, &id, err) < 0)
@@ -200,12 +198,13 @@ static int parse_iothreadpin(vn_domain *dom, xmlNode *pin, const iothread_ids *t
     vn_bitmap *set = dx_parse_nonempty_set(cpuset, "cpuset", err);
     if (!set)
         return -1;
-    if (find_pin(dom->iothreadpins, dom->niothreadpins, id)) {
+    if (dx_idset_has(seen, id)) {
         vn_bitmap_free(set);
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_INTERNAL,
-                     "duplicate iothreadpin for same iothread '%u'", id);
+                      "duplicate iothreadpin for same iothread '%u'", id);
         return -1;
     }
+    dx_idset_add(seen, id);
     vn_pin *p = VN_APPEND(dom->iothreadpins, dom->niothreadpins);
     p->id = id;
     p->cpuset = set;
@@ -215,8 +214,10 @@ static int parse_iothreadpin(vn_domain *dom, xmlNode *pin, const iothread_ids *t
 int dx_parse_cputune(vn_domain *dom, xmlNode *root, const iothread_ids *t, vn_error *err)
 {
     xmlNode *ct = dx_child(root, "cputune");
+    VN_AUTOCLEAR(dx_idset) vseen = {0};
+    VN_AUTOCLEAR(dx_idset) iseen = {0};
     dx_for_each_child(ct, "vcpupin", pin)
-        if (parse_vcpupin(dom, pin, err) < 0)
+        if (parse_vcpupin(dom, pin, &vseen, err) < 0)
             return -1;
     size_t nemu = dx_count_children(ct, "emulatorpin");
     if (nemu > 1) {
@@ -234,7 +235,7 @@ int dx_parse_cputune(vn_domain *dom, xmlNode *root, const iothread_ids *t, vn_er
             return -1;
     }
     dx_for_each_child(ct, "iothreadpin", pin)
-        if (parse_iothreadpin(dom, pin, t, err) < 0)
+        if (parse_iothreadpin(dom, pin, t, &iseen, err) < 0)
             return -1;
     return 0;
 }

@@ -46,7 +46,7 @@ int dx_parse_vnuma(vn_domain *dom, xmlNode *root, vn_error *err)
     if (part) {
         if (vn->mode != VN_VNUMA_MODE_NODE) {
             vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
-                         "element 'partition' in element 'vnuma' requires mode='node'");
+                          "element 'partition' in element 'vnuma' requires mode='node'");
             return -1;
         }
         VN_AUTOFREE char *ns = dx_prop(part, "nodeset");
@@ -58,7 +58,7 @@ int dx_parse_vnuma(vn_domain *dom, xmlNode *root, vn_error *err)
     }
     if (dom->ncells) {
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
-                     "element 'vnuma' cannot be combined with guest NUMA cells in <cpu><numa>");
+                      "element 'vnuma' cannot be combined with guest NUMA cells in <cpu><numa>");
         return -1;
     }
     return 0;

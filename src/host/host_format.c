@@ -17,6 +17,13 @@
 
 /* ---- libvirt capabilities ------------------------------------------ */
 
+/* The indentation of a line started by hand (vn_buf_line does its own). */
+static void caps_pad(vn_buf *b)
+{
+    for (int i = 0; i < b->indent; i++)
+        vn_buf_addc(b, ' ');
+}
+
 static void caps_cpus(vn_buf *b, const vn_host_node *n)
 {
     if (!n->ncpus) {
@@ -31,9 +38,18 @@ static void caps_cpus(vn_buf *b, const vn_host_node *n)
             vn_buf_line(b, "<cpu id='%u'/>", cpu->id);
             continue;
         }
+        /* an id the source did not give (-1) is left out, as the caps
+         * loader reads an absent one: what is written reads back */
         VN_AUTOFREE char *sib = vn_bitmap_format(cpu->siblings);
-        vn_buf_line(b, "<cpu id='%u' socket_id='%d' die_id='%d' core_id='%d' siblings='%s'/>",
-                    cpu->id, cpu->socket_id, cpu->die_id, cpu->core_id, sib);
+        caps_pad(b);
+        vn_buf_addf(b, "<cpu id='%u'", cpu->id);
+        if (cpu->socket_id >= 0)
+            vn_buf_addf(b, " socket_id='%d'", cpu->socket_id);
+        if (cpu->die_id >= 0)
+            vn_buf_addf(b, " die_id='%d'", cpu->die_id);
+        if (cpu->core_id >= 0)
+            vn_buf_addf(b, " core_id='%d'", cpu->core_id);
+        vn_buf_addf(b, " siblings='%s'/>\n", sib);
     }
     b->indent -= 2;
     vn_buf_line(b, "</cpus>");
@@ -102,7 +118,10 @@ static size_t page_sizes(const vn_host *h, uint64_t **out)
     size_t n = 0;
     for (size_t i = 0; i < h->nhugepage_sizes; i++)
         *VN_APPEND(s, n) = h->hugepage_sizes_kib[i];
-    for (size_t i = 0; i < h->nnodes; i++)
+    /* the nodes' sizes where their pages are written (not on a host
+     * without NUMA, whose made-up node has none in caps): what is listed
+     * must come back when the document is read again */
+    for (size_t i = 0; !h->numa_fake && i < h->nnodes; i++)
         for (size_t j = 0; j < h->nodes[i].npages; j++)
             *VN_APPEND(s, n) = h->nodes[i].pages[j].size_kib;
     size_t m = 0;

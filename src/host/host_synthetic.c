@@ -28,7 +28,8 @@
  * Numbering is hwloc's logical order: PUs 0.. in depth-first order, node i
  * holds a contiguous run of PUs.  Limits: at most 16384 PUs (libvirt's
  * CPU mask length) and 1024 nodes (Linux's MAX_NUMNODES); every count 1 or
- * more.  Pure: parses a string, no I/O.
+ * more; the result passes vn_host_check (4 PiB a node at most).  Pure:
+ * parses a string, no I/O.
  */
 #include "model/host.h"
 
@@ -36,8 +37,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SYN_MAX_PUS 16384u
-#define SYN_MAX_NODES 1024u
+#define SYN_MAX_PUS VN_HOST_MAX_CPUS
+#define SYN_MAX_NODES VN_HOST_MAX_NODES
 #define SYN_DEFAULT_MEM_KIB (16ull * 1024 * 1024)
 #define SYN_BASE_PAGE_KIB 4
 
@@ -261,6 +262,8 @@ static int add_pages(syn_ctx *c, const char *tok, size_t len, const char *v, boo
         return syn_fail(c, tok, len, "expected SIZE:LIST, e.g. 2M:512");
     if (size <= SYN_BASE_PAGE_KIB || (size & (size - 1)))
         return syn_fail(c, tok, len, "a huge page size is a power of two above 4K");
+    if (size > VN_HOST_MAX_PAGE_KIB)
+        return syn_fail(c, tok, len, "a huge page size is 16G at most");
     syn_pages *pg = NULL;
     for (size_t i = 0; i < c->npages; i++)
         if (c->pages[i].size_kib == size)
@@ -589,6 +592,8 @@ vn_host *vn_host_load_synthetic(const char *spec, vn_error *err)
     for (size_t i = 0; i < c.npages; i++)
         h->hugepage_sizes_kib[i] = c.pages[i].size_kib;
     h->source = vn_asprintf("synthetic:%s", spec);
+    if (vn_host_check(h, err) < 0)
+        goto fail;
     vn_bitmap_free(offline);
     syn_clear(&c);
     return h;

@@ -36,8 +36,10 @@
  * a regular file only (a FIFO or device planted in a recorded tree is
  * refused, never waited on), and parsed strictly: a file
  * that is present but malformed is an error naming it; a missing optional
- * file takes libvirt's default.  Ids at or above VN_CPUMASK_LEN (CPUs and
- * nodes alike) are refused.
+ * file takes libvirt's default.  CPU ids at or above VN_HOST_MAX_CPUS and
+ * node ids at or above VN_HOST_MAX_NODES are refused, a CPU in two nodes
+ * as soon as it is met (model/host.h's bounds, so that the work stays
+ * linear in what the tree holds); vn_host_check runs on the result.
  */
 #include "model/host.h"
 
@@ -53,7 +55,7 @@
 #include "os/fileio.h"
 
 #define SYSFS_FILE_MAX (1024 * 1024)   /* bytes read from one file at most */
-#define SYSFS_MAX_IDS VN_CPUMASK_LEN   /* CPU and node ids must be below this */
+#define SYSFS_MAX_IDS VN_HOST_MAX_CPUS /* CPU ids (and list files' ids) must be below this */
 #define RECORDED_PAGE_KIB 4            /* base page of a recorded tree */
 
 typedef struct sysfs_ctx {
@@ -63,6 +65,7 @@ typedef struct sysfs_ctx {
     uint64_t page_kib;  /* the base page size */
     vn_host *host;
     vn_error *err;
+    unsigned *cpu_owner;  /* per CPU id: 1 + the node that holds it, 0 for none yet */
 } sysfs_ctx;
 
 static int sys_fail(sysfs_ctx *c, const char *fmt, ...) VN_PRINTF(2, 3);
@@ -213,8 +216,9 @@ bad:
     return sys_fail(c, "cannot parse '%s': not a hexadecimal mask", path);
 }
 
-/* "PREFIXdigits" -> the number (below SYSFS_MAX_IDS); false otherwise. */
-static bool parse_numbered(const char *name, const char *prefix, unsigned *id, bool *too_big)
+/* "PREFIXdigits" -> the number (below limit); false otherwise. */
+static bool parse_numbered(const char *name, const char *prefix, unsigned limit, unsigned *id,
+                           bool *too_big)
 {
     size_t pl = strlen(prefix);
     *too_big = false;
@@ -224,7 +228,7 @@ static bool parse_numbered(const char *name, const char *prefix, unsigned *id, b
         if (!isdigit((unsigned char)*p))
             return false;
     uint64_t v;
-    if (!vn_parse_u64_dec(name + pl, &v) || v >= SYSFS_MAX_IDS) {
+    if (!vn_parse_u64_dec(name + pl, &v) || v >= limit) {
         *too_big = true;
         return false;
     }
@@ -232,8 +236,10 @@ static bool parse_numbered(const char *name, const char *prefix, unsigned *id, b
     return true;
 }
 
-/* The ids of the folders DIR/PREFIXn as a bitmap.  -2 when DIR is absent. */
-static int list_numbered(sysfs_ctx *c, const char *dir, const char *prefix, vn_bitmap **out)
+/* The ids of the folders DIR/PREFIXn (n below limit) as a bitmap.  -2
+ * when DIR is absent. */
+static int list_numbered(sysfs_ctx *c, const char *dir, const char *prefix, unsigned limit,
+                         vn_bitmap **out)
 {
     *out = NULL;
     const vn_os *os = vn_os_current();
@@ -247,10 +253,10 @@ static int list_numbered(sysfs_ctx *c, const char *dir, const char *prefix, vn_b
     for (const char *name; (name = os->readdir(os, d));) {
         unsigned id;
         bool too_big;
-        if (parse_numbered(name, prefix, &id, &too_big)) {
+        if (parse_numbered(name, prefix, limit, &id, &too_big)) {
             vn_bitmap_set(b, id);
         } else if (too_big) {
-            sys_fail(c, "'%s/%s': ids must be below %d", dir, name, SYSFS_MAX_IDS);
+            sys_fail(c, "'%s/%s': ids must be below %u", dir, name, limit);
             os->closedir(os, d);
             vn_bitmap_free(b);
             return -1;
@@ -316,9 +322,15 @@ static int load_cpu(sysfs_ctx *c, vn_host_node *node, unsigned id)
 
 static int load_cpus(sysfs_ctx *c, vn_host_node *node, const vn_bitmap *cpus)
 {
-    vn_bitmap_foreach(cpus, i)
+    vn_bitmap_foreach(cpus, i) {
+        unsigned *o = &c->cpu_owner[i];   /* i < SYSFS_MAX_IDS: the list's bound */
+        if (*o)
+            return sys_fail(c, "%s: CPU %d is in nodes %u and %u", c->host->source, i,
+                            *o - 1, node->id);
+        *o = node->id + 1;
         if (load_cpu(c, node, (unsigned)i) < 0)
             return -1;
+    }
     return 0;
 }
 
@@ -381,7 +393,8 @@ static int load_meminfo(sysfs_ctx *c, const char *path, vn_host_node *node)
     return r == -1 ? -1 : 0;
 }
 
-/* "hugepages-2048kB" -> 2048; false when the name is not one. */
+/* "hugepages-2048kB" -> 2048; false when the name is not one (a size
+ * that is not a power of two from 8 KiB to VN_HOST_MAX_PAGE_KIB is not). */
 static bool parse_hugepage_dir(const char *name, uint64_t *kib)
 {
     static const char prefix[] = "hugepages-";
@@ -392,7 +405,8 @@ static bool parse_hugepage_dir(const char *name, uint64_t *kib)
     for (const char *p = num; *p; p++)
         if (!isdigit((unsigned char)*p))
             return false;
-    return vn_parse_u64_dec(num, kib) && *kib > 0;
+    return vn_parse_u64_dec(num, kib) && *kib > VN_BASE_PAGE_KIB &&
+           *kib <= VN_HOST_MAX_PAGE_KIB && !(*kib & (*kib - 1));
 }
 
 /* Sizes listed in DIR (hugepages-SIZEkB folders), sorted, into *sizes. */
@@ -415,8 +429,18 @@ static int list_hugepage_dirs(sysfs_ctx *c, const char *dir, uint64_t **sizes, s
             *n = 0;
             return -1;
         }
-        if (name[0] == 'h' && parse_hugepage_dir(name, &kib))
-            *VN_APPEND(*sizes, *n) = kib;
+        if (name[0] != 'h' || !parse_hugepage_dir(name, &kib))
+            continue;
+        for (size_t i = 0; i < *n; i++)   /* at most 22 sizes pass parse_hugepage_dir */
+            if ((*sizes)[i] == kib) {
+                sys_fail(c, "'%s/%s': page size %" PRIu64 " kB given twice", dir, name, kib);
+                os->closedir(os, d);
+                free(*sizes);
+                *sizes = NULL;
+                *n = 0;
+                return -1;
+            }
+        *VN_APPEND(*sizes, *n) = kib;
     }
     os->closedir(os, d);
     for (size_t i = 1; i < *n; i++)              /* few entries: insertion sort */
@@ -508,9 +532,9 @@ static int load_distances(sysfs_ctx *c, const char *nodedir, const vn_bitmap *di
     for (char *save = NULL, *tok = strtok_r(text, " \t\n", &save); tok;
          tok = strtok_r(NULL, " \t\n", &save)) {
         uint64_t v;
-        if (n >= SYSFS_MAX_IDS || !vn_parse_u64_dec(tok, &v) || v > UINT32_MAX)
-            return sys_fail(c, "cannot parse '%s': expected at most %d distances",
-                            path, SYSFS_MAX_IDS);
+        if (n >= VN_HOST_MAX_NODES || !vn_parse_u64_dec(tok, &v) || v > UINT32_MAX)
+            return sys_fail(c, "cannot parse '%s': expected at most %u distances",
+                            path, VN_HOST_MAX_NODES);
         *VN_APPEND(vals, n) = (unsigned)v;
     }
     vn_bitmap *order = distance_order(c, dirs, n);
@@ -570,7 +594,7 @@ static int load_fake(sysfs_ctx *c)
 {
     VN_AUTOFREE char *cpudir = vn_asprintf("%s/cpu", c->sys);
     vn_bitmap *cpus = NULL;
-    if (list_numbered(c, cpudir, "cpu", &cpus) == -1)
+    if (list_numbered(c, cpudir, "cpu", SYSFS_MAX_IDS, &cpus) == -1)
         return -1;
     vn_host_node *node = VN_APPEND(c->host->nodes, c->host->nnodes);
     c->host->numa_fake = true;
@@ -630,7 +654,8 @@ vn_host *vn_host_load_sysfs(const char *root, vn_error *err)
 {
     if (!root)
         root = "";
-    sysfs_ctx c = {.host = vn_host_new(), .err = err, .page_kib = RECORDED_PAGE_KIB};
+    sysfs_ctx c = {.host = vn_host_new(), .err = err, .page_kib = RECORDED_PAGE_KIB,
+                   .cpu_owner = vn_calloc(SYSFS_MAX_IDS, sizeof(unsigned))};
     bool live = !root[0] || !strcmp(root, "/");
     c.host->source = vn_asprintf("sysfs:%s", live ? "/" : root);
     if (live) {
@@ -643,7 +668,7 @@ vn_host *vn_host_load_sysfs(const char *root, vn_error *err)
     if (r == 0) {
         VN_AUTOFREE char *nodedir = vn_asprintf("%s/node", c.sys);
         vn_bitmap *dirs = NULL;
-        r = list_numbered(&c, nodedir, "node", &dirs);
+        r = list_numbered(&c, nodedir, "node", VN_HOST_MAX_NODES, &dirs);
         if (r == -2 || (r == 0 && vn_bitmap_is_empty(dirs)))
             r = load_fake(&c);
         else if (r == 0)
@@ -660,6 +685,9 @@ vn_host *vn_host_load_sysfs(const char *root, vn_error *err)
     free(c.sys);
     free(c.proc);
     free(c.mm_hugepages);
+    free(c.cpu_owner);
+    if (r == 0)
+        r = vn_host_check(c.host, err);
     if (r < 0) {
         if (!vn_error_isset(err))
             vn_error_set(err, VNUMA_ERR_HOST, "cannot read host '%s'", root);

@@ -24,25 +24,13 @@ void vn_live_result_clear(vn_live_result *r)
     *r = (vn_live_result){0};
 }
 
-static void copy_config(const vn_config *from, int domain_id, vn_config *to)
-{
-    vn_config_init(to);
-    for (size_t i = 0; i < from->nmounts; i++)
-        vn_config_add_mount(to, from->mounts[i].path, from->mounts[i].size_kib);
-    if (from->memory_backing_dir) {
-        free(to->memory_backing_dir);
-        to->memory_backing_dir = vn_strdup(from->memory_backing_dir);
-    }
-    to->domain_id = domain_id;
-}
-
 int vn_lv_open(const char *name, const vn_apply_opts *o, const vn_live_opts *lo, vn_live *l,
                vn_error *err)
 {
     static const vn_live_opts none = {0};
     *l = (vn_live){.o = o, .lo = lo ? lo : &none, .e = {.dirfd = -1, .lockfd = -1}};
     l->undo.warnings = o->warnings;
-    copy_config(&o->cfg, 0, &l->cfg);
+    vn_config_copy(&l->cfg, &o->cfg);   /* the domain id comes from the entry */
     if (vn_ap_entry_open(o, name, &l->e, err) < 0)
         return -1;
     const vn_ap_info *i = &l->e.info;

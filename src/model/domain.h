@@ -222,6 +222,9 @@ void vn_memdev_clear(vn_memdev *m);
  * Hostile input is refused: no network, no DTD, no entity expansion,
  * VN_XML_MAX_BYTES at most. */
 #define VN_XML_MAX_BYTES (10u * 1024 * 1024)
+/* Guest NUMA cells in one domain (QEMU 7.2 takes 128; each cell's
+ * distances have an entry per cell, so this bounds their square). */
+#define VN_DOMAIN_MAX_CELLS 1024u
 /* Parse flags, as libvirt's virDomainDefParse* take them.
  * VN_PARSE_ABI_UPDATE (VIR_DOMAIN_DEF_PARSE_ABI_UPDATE): what `virsh
  * define`, `virsh create` and `virsh domxml-to-native` pass, so a domain

@@ -29,12 +29,30 @@ void vn_host_free(vn_host *h)
     free(h);
 }
 
-const vn_host_node *vn_host_find_node(const vn_host *h, unsigned id)
+long vn_host_node_index(const vn_host *h, unsigned id)
 {
+    /* nodes are sorted by id (loaders sort them; vn_host_check checks) */
+    size_t lo = 0, hi = h ? h->nnodes : 0;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (h->nodes[mid].id == id)
+            return (long)mid;
+        if (h->nodes[mid].id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    /* a host built unsorted by hand: look everywhere */
     for (size_t i = 0; h && i < h->nnodes; i++)
         if (h->nodes[i].id == id)
-            return &h->nodes[i];
-    return NULL;
+            return (long)i;
+    return -1;
+}
+
+const vn_host_node *vn_host_find_node(const vn_host *h, unsigned id)
+{
+    long i = vn_host_node_index(h, id);
+    return i < 0 ? NULL : &h->nodes[i];
 }
 
 void vn_host_add_page_size(vn_host *h, uint64_t kib)

@@ -15,6 +15,17 @@
 #include "base/bitmap.h"
 #include "base/util.h"
 
+/* The bounds every loader keeps and vn_host_check enforces (doc/vnuma.1,
+ * "Limits").  Memory and time stay linear in the nodes that exist. */
+#define VN_HOST_MAX_NODES 1024u         /* nodes, ids 0..1023: Linux's MAX_NUMNODES */
+#define VN_HOST_MAX_CPUS VN_CPUMASK_LEN /* CPUs, ids below it: libvirt's CPU mask length */
+#define VN_HOST_MAX_NODE_KIB (UINT64_C(1) << 42)   /* 4 PiB: a 52-bit physical address space */
+#define VN_HOST_MAX_PAGE_KIB (UINT64_C(16) << 20)  /* 16 GiB: the largest huge page (ppc64) */
+#define VN_HOST_MAX_DISTANCE 255u       /* Linux keeps node distances in a byte (ACPI SLIT) */
+/* A capabilities file: the full distance matrix of a 1,024-node host is
+ * about 46 MB as libvirt formats it (host_caps.c streams it). */
+#define VN_HOST_CAPS_MAX_BYTES (64u * 1024 * 1024)
+
 typedef struct vn_host_cpu {
     unsigned id;
     int socket_id, die_id, core_id;   /* -1 = unknown */
@@ -62,6 +73,9 @@ vn_host *vn_host_new(void);
 void vn_host_free(vn_host *h);
 VN_DEFINE_AUTOPTR(vn_host, vn_host_free)
 const vn_host_node *vn_host_find_node(const vn_host *h, unsigned id);
+/* The index of node `id` in h->nodes (sorted by id: a binary search), -1
+ * when there is none. */
+long vn_host_node_index(const vn_host *h, unsigned id);
 #define VN_BASE_PAGE_KIB 4   /* the base page: not a huge page size */
 
 /* Record a huge page size the host offers (kept sorted, no duplicates;
@@ -94,6 +108,19 @@ unsigned vn_host_cpu_core_key(const vn_host_cpu *cpu);
  * sources of one machine (caller frees).  _text: the text hashed. */
 char *vn_host_fingerprint(const vn_host *h);
 char *vn_host_fingerprint_text(const vn_host *h);
+/* The model's consistency, checked by every loader after loading (and
+ * by anyone building a host by other means); host_check.c:
+ *   - at most VN_HOST_MAX_NODES nodes, ids ascending, unique, below it;
+ *   - each CPU id below VN_HOST_MAX_CPUS and in exactly one node ("CPU 3
+ *     is in nodes 0 and 1"); an online CPU has siblings, an offline one none;
+ *   - memory at most VN_HOST_MAX_NODE_KIB, free at most total;
+ *   - page sizes powers of two from 4 KiB to VN_HOST_MAX_PAGE_KIB, each
+ *     once per node; pages x size at most the node's memory; free huge
+ *     pages, where known, at most the pages;
+ *   - distances to node ids below VN_HOST_MAX_NODES, each once, 1 to
+ *     VN_HOST_MAX_DISTANCE.
+ * 0, or -1 with a VNUMA_ERR_HOST error naming the node ("SOURCE: node 2: ..."). */
+int vn_host_check(const vn_host *h, vn_error *err);
 
 /* Loaders.  vn_host_load picks one from a source string (host_load.c):
  * NULL or "" this machine, "sysfs:DIR", "synthetic:SPEC", "none" (no host:

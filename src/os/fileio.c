@@ -64,19 +64,15 @@ int vn_fd_write_all(const vn_os *os, int fd, const void *buf, size_t n)
     return 0;
 }
 
-int vn_file_read_at(const vn_os *os, int dirfd, const char *path, const vn_file_opts *o,
-                    vn_buf *out, vn_error *err)
+/* Open path as vn_file_read_at reads it: a regular file, else refused.
+ * 0 with *fdp set, VN_FILE_MISSING, or -1 with err set. */
+static int open_regular(const vn_os *os, int dirfd, const char *path, const vn_file_opts *o,
+                        int *fdp, vn_error *err)
 {
-    static const vn_file_opts none = {0};
-    if (!o)
-        o = &none;
     const char *name = o->name ? o->name : path;
     const char *what = o->what ? o->what : "";
     int code = o->code ? o->code : VNUMA_ERR_SYSTEM;
     int refuse = o->refuse_code ? o->refuse_code : VNUMA_ERR_INVALID;
-    size_t cap = o->max_bytes ? o->max_bytes : SIZE_MAX - 1;
-    /* O_NONBLOCK: opening a FIFO must not wait for a writer (it is
-     * refused below); it changes nothing for a regular file */
     int flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | (o->nofollow ? O_NOFOLLOW : 0);
     VN_AUTOFD int fd = os->openat(os, dirfd, path, flags, 0);
     if (fd < 0) {
@@ -105,6 +101,69 @@ int vn_file_read_at(const vn_os *os, int dirfd, const char *path, const vn_file_
                      vn_file_kind(st.st_mode));
         return -1;
     }
+    *fdp = fd;
+    fd = -1;
+    return 0;
+}
+
+int vn_file_read_chunks(const vn_os *os, const char *path, const vn_file_opts *o,
+                        vn_file_chunk_fn *fn, void *arg, vn_error *err)
+{
+    static const vn_file_opts none = {0};
+    if (!o)
+        o = &none;
+    VN_AUTOFD int fd = -1;
+    int r = open_regular(os, AT_FDCWD, path, o, &fd, err);
+    if (r)
+        return r;
+    const char *name = o->name ? o->name : path;
+    int code = o->code ? o->code : VNUMA_ERR_SYSTEM;
+    size_t cap = o->max_bytes ? o->max_bytes : SIZE_MAX;
+    size_t total = 0;
+    char chunk[65536];
+    for (;;) {
+        ssize_t n = os->read(os, fd, chunk, sizeof(chunk));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            int e = errno ? errno : EIO;
+            if (o->read_fail || o->open_fail)
+                vn_error_sys(err, code, e, "%s", o->read_fail ? o->read_fail : o->open_fail);
+            else
+                vn_error_sys(err, code, e, "cannot read '%s'", name);
+            return -1;
+        }
+        if (n == 0)
+            return 0;
+        if ((size_t)n > cap - total) {
+            vn_error_set(err, o->refuse_code ? o->refuse_code : VNUMA_ERR_INVALID,
+                         "%s'%s' is larger than the limit of %zu bytes",
+                         o->what ? o->what : "", name, cap);
+            return -1;
+        }
+        total += (size_t)n;
+        if (fn(arg, chunk, (size_t)n) < 0)
+            return -1;
+    }
+}
+
+int vn_file_read_at(const vn_os *os, int dirfd, const char *path, const vn_file_opts *o,
+                    vn_buf *out, vn_error *err)
+{
+    static const vn_file_opts none = {0};
+    if (!o)
+        o = &none;
+    const char *name = o->name ? o->name : path;
+    const char *what = o->what ? o->what : "";
+    int code = o->code ? o->code : VNUMA_ERR_SYSTEM;
+    int refuse = o->refuse_code ? o->refuse_code : VNUMA_ERR_INVALID;
+    size_t cap = o->max_bytes ? o->max_bytes : SIZE_MAX - 1;
+    /* O_NONBLOCK (open_regular): opening a FIFO must not wait for a
+     * writer (it is refused); it changes nothing for a regular file */
+    VN_AUTOFD int fd = -1;
+    int opened = open_regular(os, dirfd, path, o, &fd, err);
+    if (opened)
+        return opened;
     /* st_size is not trusted (sysfs says 4096 for every file): read to
      * the end, one byte past the cap at most */
     int r = vn_fd_read_capped(os, fd, out, cap);

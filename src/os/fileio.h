@@ -8,6 +8,8 @@
  *     FIFO never blocks and /dev/zero is never read.  st_size is not
  *     trusted (sysfs files report 4096 whatever they hold): it reads to
  *     EOF and stops one byte past the cap;
+ *   - vn_file_read_chunks: the same, a chunk at a time (for a document
+ *     parsed as it streams in, never held whole);
  *   - vn_fd_read_capped: any descriptor (standard input, a pipe) to EOF
  *     with a cap;
  *   - vn_fd_write_all: every byte, through short writes and EINTR;
@@ -70,6 +72,14 @@ int vn_file_read_at(const vn_os *os, int dirfd, const char *path, const vn_file_
                     vn_buf *out, vn_error *err);
 int vn_file_read(const vn_os *os, const char *path, const vn_file_opts *o, vn_buf *out,
                  vn_error *err);
+
+/* Read path as vn_file_read does (a regular file, the same refusals and
+ * cap), but a chunk at a time: fn gets each chunk as it is read (return
+ * -1 to stop, with the caller's own error set), nothing is kept.  0 at
+ * the end of the file, VN_FILE_MISSING (missing_ok), or -1. */
+typedef int vn_file_chunk_fn(void *arg, const char *data, size_t n);
+int vn_file_read_chunks(const vn_os *os, const char *path, const vn_file_opts *o,
+                        vn_file_chunk_fn *fn, void *arg, vn_error *err);
 
 /* Whether path is a directory (symbolic links followed). */
 bool vn_file_is_dir(const vn_os *os, const char *path);

@@ -75,22 +75,6 @@ static unsigned online_cpus(const vn_host_node *n, const vn_advice_request *req)
     return c;
 }
 
-/* Index of node id in the (id-sorted) node array, or -1. */
-static long node_index(const vn_host *h, unsigned id)
-{
-    size_t lo = 0, hi = h->nnodes;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (h->nodes[mid].id == id)
-            return (long)mid;
-        if (h->nodes[mid].id < id)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return -1;
-}
-
 static void build_model(adv_ctx *c)
 {
     const vn_host *h = c->h;
@@ -104,7 +88,7 @@ static void build_model(adv_ctx *c)
         for (size_t j = 0; j < c->n; j++)   /* vn_host_distance's defaults */
             c->dist[i * c->n + j] = i == j ? 10 : 20;
         for (size_t k = 0; k < hn->ndistances; k++) {
-            long j = node_index(h, hn->distance_ids[k]);
+            long j = vn_host_node_index(h, hn->distance_ids[k]);
             if (j >= 0 && (size_t)j != i)
                 c->dist[i * c->n + (size_t)j] = hn->distances[k];
         }

@@ -35,22 +35,6 @@ static uint8_t dist_byte(unsigned d)
     return d - 1 < ND_MAX_DIST ? (uint8_t)d : d ? ND_MAX_DIST : 1;
 }
 
-/* Index of a node id (ids ascending, may be sparse), by binary search. */
-static long id_index(const vn_host *h, unsigned id)
-{
-    size_t lo = 0, hi = h->nnodes;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (h->nodes[mid].id == id)
-            return (long)mid;
-        if (h->nodes[mid].id < id)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return -1;
-}
-
 #define ND_SLOTS 8              /* distinct distances counted while the rows are read */
 #define ND_NO_SLOT 0xff
 
@@ -92,7 +76,7 @@ static bool other_row(adv_dist *c, size_t from, uint8_t *r, uint8_t *slot_of, ui
     memset(r, 20, c->n);
     r[from] = 10;
     for (size_t k = 0; k < hn->ndistances; k++) {
-        long to = id_index(c->h, hn->distance_ids[k]);
+        long to = vn_host_node_index(c->h, hn->distance_ids[k]);
         if (to >= 0)
             r[to] = dist_byte(hn->distances[k]);
     }

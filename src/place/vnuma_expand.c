@@ -129,7 +129,7 @@ static int add_named_node(plan *p, const vn_host *host, unsigned id, vn_error *e
                     : n->mem_kib == 0 ? "has no memory" : NULL;
     if (why) {
         vn_error_setc(err, VNUMA_ERR_HOST, VN_ERRC_UNSUPPORTED,
-                     "vnuma: host node %u of the partition nodeset %s", id, why);
+                      "vnuma: host node %u of the partition nodeset %s", id, why);
         return -1;
     }
     add_node(p, n);
@@ -150,8 +150,8 @@ static int pick_nodes(plan *p, const vn_domain *dom, const vn_host *host, vn_err
     }
     if (p->nnodes == 0) {
         vn_error_setc(err, VNUMA_ERR_HOST, VN_ERRC_UNSUPPORTED,
-                     "vnuma: host '%s' has no node with both CPUs and memory",
-                     host->source ? host->source : "");
+                      "vnuma: host '%s' has no node with both CPUs and memory",
+                      host->source ? host->source : "");
         return -1;
     }
     p->threads = 1;
@@ -176,8 +176,8 @@ static int place_cells(plan *p, const vn_domain *dom, vn_error *err)
     p->ncells = (v->mode == VN_VNUMA_MODE_NODE && v->partition_cells) ? v->partition_cells : k;
     if (p->ncells > QEMU_MAX_NODES) {
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
-                     "vnuma: %zu cells are more than QEMU's %u NUMA nodes",
-                     p->ncells, QEMU_MAX_NODES);
+                      "vnuma: %zu cells are more than QEMU's %u NUMA nodes",
+                      p->ncells, QEMU_MAX_NODES);
         return -1;
     }
     p->cell_node = vn_calloc(p->ncells, sizeof(*p->cell_node));
@@ -215,21 +215,21 @@ static int check_vcpu_counts(const plan *p, const vn_domain *dom, vn_error *err)
     bool whole_cores = d == VN_VNUMA_DIST_SIBLINGS || d == VN_VNUMA_DIST_ROUND_ROBIN;
     if (whole_cores && p->nvcpus % p->threads) {
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
-                     "vnuma: distribution '%s' needs a vCPU count that is a multiple "
-                     "of the host's %u threads per core, not %u", dn, p->threads, p->nvcpus);
+                      "vnuma: distribution '%s' needs a vCPU count that is a multiple "
+                      "of the host's %u threads per core, not %u", dn, p->threads, p->nvcpus);
         return -1;
     }
     unsigned units = whole_cores ? p->nvcpus / p->threads : p->nvcpus;
     if (units < p->ncells) {
         if (whole_cores)
             vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
-                         "vnuma: %u vCPUs make %u guest core%s of %u threads, too few "
-                         "for %zu cells: a cell never gets zero vCPUs",
-                         p->nvcpus, units, units == 1 ? "" : "s", p->threads, p->ncells);
+                          "vnuma: %u vCPUs make %u guest core%s of %u threads, too few "
+                          "for %zu cells: a cell never gets zero vCPUs",
+                          p->nvcpus, units, units == 1 ? "" : "s", p->threads, p->ncells);
         else
             vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
-                         "vnuma: %u vCPUs are too few for %zu cells: a cell never "
-                         "gets zero vCPUs", p->nvcpus, p->ncells);
+                          "vnuma: %u vCPUs are too few for %zu cells: a cell never "
+                          "gets zero vCPUs", p->nvcpus, p->ncells);
         return -1;
     }
     return 0;
@@ -298,7 +298,7 @@ static int split_memory(plan *p, const vn_domain *dom, vn_error *err)
         vn_buf mb = {0};
         vn_buf_add_mib(&mb, m, false);
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_UNSUPPORTED,
-                     "vnuma: cannot split %s over %zu cells", mb.s, p->ncells);
+                      "vnuma: cannot split %s over %zu cells", mb.s, p->ncells);
         vn_buf_free(&mb);
         return -1;
     }
@@ -533,7 +533,7 @@ int vn_vnuma_expand(vn_domain *dom, const vn_host *host, uint64_t default_hugepa
     }
     if (dom->ncells) {
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
-                     "element 'vnuma' cannot be combined with guest NUMA cells in <cpu><numa>");
+                      "element 'vnuma' cannot be combined with guest NUMA cells in <cpu><numa>");
         return -1;
     }
     plan p = {.dist = dom->vnuma.distribution};
@@ -556,7 +556,7 @@ int vn_vnuma_partition(vn_domain *dom, vn_vnuma_mode mode, vn_vnuma_dist dist,
 {
     if (mode != VN_VNUMA_MODE_NODE && (nodeset || cells)) {
         vn_error_setc(err, VNUMA_ERR_INVALID, VN_ERRC_XML,
-                     "element 'partition' in element 'vnuma' requires mode='node'");
+                      "element 'partition' in element 'vnuma' requires mode='node'");
         return -1;
     }
     /* the memory to split stays in <memory> (cells plus devices) */

@@ -71,7 +71,7 @@ int vq_numatune_maybe_nodeset(const ctx *c, int cell, const vn_bitmap **out)
         return 0;
     if (vn_domain_numatune_is_auto(c->dom) && !c->dom->auto_nodeset) {
         vn_error_setc(c->err, VNUMA_ERR_HOST, VN_ERRC_INTERNAL,
-                     "Advice from numad is needed in case of automatic numa placement");
+                      "Advice from numad is needed in case of automatic numa placement");
         return -1;
     }
     *out = vn_domain_numatune_nodeset(c->dom, cell);
@@ -83,14 +83,14 @@ char *vq_hugepage_path(const ctx *c, uint64_t pagesize_kib)
 {
     if (!c->cfg->nmounts) {
         vn_error_setc(c->err, VNUMA_ERR_HOST, VN_ERRC_INTERNAL,
-                     "hugetlbfs filesystem is not mounted or disabled by administrator config");
+                      "hugetlbfs filesystem is not mounted or disabled by administrator config");
         return NULL;
     }
     const vn_hugetlbfs *m = vn_config_mount_for(c->cfg, pagesize_kib);
     if (!m || pagesize_kib == 0) {
         vn_error_setc(c->err, VNUMA_ERR_HOST, VN_ERRC_INTERNAL,
-                     "Unable to find any usable hugetlbfs mount for %llu KiB",
-                     (unsigned long long)pagesize_kib);
+                      "Unable to find any usable hugetlbfs mount for %llu KiB",
+                      (unsigned long long)pagesize_kib);
         return NULL;
     }
     VN_AUTOFREE char *sn = vn_domain_short_name(c->dom, c->cfg->domain_id);
@@ -109,7 +109,7 @@ int vq_default_pagesize(const ctx *c, uint64_t *pagesize)
 {
     if (!c->cfg->nmounts) {
         vn_error_setc(c->err, VNUMA_ERR_HOST, VN_ERRC_INTERNAL,
-                     "hugetlbfs filesystem is not mounted or disabled by administrator config");
+                      "hugetlbfs filesystem is not mounted or disabled by administrator config");
         return -1;
     }
     *pagesize = vn_config_default_page_kib(c->cfg);

@@ -208,12 +208,13 @@ int vn_qemu_memdev_hotplug(vn_domain *dom, size_t i, const vn_host *host,
     int rc = -1;
     backend be = {0};
     vn_buf dev = {0}, obj = {0};
-    const vn_memdev *md = &dom->memdevs[i];
-    if (i >= n || !md->alias) {
+    VN_AUTOFREE char *id = NULL;
+    const vn_memdev *md = i < n ? &dom->memdevs[i] : NULL;
+    if (!md || !md->alias) {
         vn_error_set(err, VNUMA_ERR_INVALID, "memory device %zu has no alias", i);
         goto out;
     }
-    VN_AUTOFREE char *id = vn_asprintf("mem%s", md->alias);
+    id = vn_asprintf("mem%s", md->alias);
     memview m = vq_memdev_view(md, md->alias);
     /* qemuBuildMemoryDeviceProps, then qemuBuildMemoryBackendProps(...,
      * force true, systemMemory false), in qemuDomainAttachMemory's order */
