@@ -101,6 +101,11 @@ VNUMA_API int vnuma_error_code(const vnuma_error *err);
 VNUMA_API int vnuma_error_class(const vnuma_error *err);
 VNUMA_API const char *vnuma_error_message(const vnuma_error *err);
 VNUMA_API const char *vnuma_error_text(const vnuma_error *err);
+/* The element (or option) the error comes from where the message, libvirt's
+ * own text kept as it is, does not name it ("<numatune><memnode cellid='0'
+ * nodeset='9'>"; `vnuma` prints "MSG (in ELEMENT)"); "" when the message
+ * says it or none is known. */
+VNUMA_API const char *vnuma_error_element(const vnuma_error *err);
 /* VNUMA_ERRC_SYSTEM: the errno of the failed call; else 0. */
 VNUMA_API int vnuma_error_errno(const vnuma_error *err);
 VNUMA_API void vnuma_error_free(vnuma_error *err);

@@ -88,6 +88,11 @@ VNUMA_API const char *vnuma_error_text(const vnuma_error *err)
     return err ? vn_error_text(&err->e) : "";
 }
 
+VNUMA_API const char *vnuma_error_element(const vnuma_error *err)
+{
+    return err ? err->e.where : "";
+}
+
 VNUMA_API int vnuma_error_errno(const vnuma_error *err)
 {
     return err ? err->e.sys_errno : 0;

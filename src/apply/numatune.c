@@ -109,7 +109,14 @@ static int check_nodes(const vn_apply_opts *o, const vn_bitmap *nodes, vn_error 
     if (vn_host_source_is_none(o->host_source))
         return 0;
     VN_AUTOPTR(vn_host) host = vn_host_load(o->host_source, err);
-    return host ? vn_host_nodeset_available(host, nodes, err) : -1;
+    if (!host)
+        return -1;
+    if (vn_host_nodeset_available(host, nodes, err) < 0) {
+        VN_AUTOFREE char *s = vn_bitmap_format(nodes);
+        vn_error_where(err, "--nodeset %s", s);
+        return -1;
+    }
+    return 0;
 }
 
 int vn_apply_numatune(const char *name, const char *nodeset, const vn_apply_opts *o,

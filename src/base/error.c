@@ -38,6 +38,7 @@ void vn_error_setcv(vn_error *err, int code, vn_error_class cls, const char *fmt
     err->cls = cls;
     err->sys_errno = 0;
     err->qmp_class[0] = '\0';
+    err->where[0] = '\0';
     err->text_at = (unsigned short)n;
     memcpy(err->msg, pfx, n);
     vsnprintf(err->msg + n, sizeof(err->msg) - n, fmt, ap);
@@ -86,6 +87,16 @@ void vn_error_qmp(vn_error *err, const char *qmp_class, const char *fmt, ...)
     vn_error_setcv(err, VNUMA_ERR_SYSTEM, VN_ERRC_QMP, fmt, ap);
     va_end(ap);
     snprintf(err->qmp_class, sizeof(err->qmp_class), "%s", qmp_class ? qmp_class : "");
+}
+
+void vn_error_where(vn_error *err, const char *fmt, ...)
+{
+    if (!err || err->code == VNUMA_OK || err->where[0])
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->where, sizeof(err->where), fmt, ap);
+    va_end(ap);
 }
 
 const char *vn_error_text(const vn_error *err)

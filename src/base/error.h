@@ -48,6 +48,10 @@ typedef struct vn_error {
     char qmp_class[48];          /* VN_ERRC_QMP: QEMU's class ("GenericError") */
     unsigned short text_at;      /* where the text starts in msg, after the prefix */
     char msg[1024];              /* prefix + text, as virsh prints it */
+    char where[256];             /* the element or option the error comes from, when
+                                    the message (libvirt's own, kept as it is) does
+                                    not say: "<numatune><memnode cellid='0'
+                                    nodeset='9'>"; "" when it does or none is known */
 } vn_error;
 
 /* The prefix virsh prints for a class ("" for none, system and QMP). */
@@ -65,6 +69,10 @@ void vn_error_sys(vn_error *err, int code, int errnum, const char *fmt, ...) VN_
 /* QEMU's error reply: "TEXT: QMPCLASS: DESC"-style text built by the
  * caller; qmp_class is kept apart for matching. */
 void vn_error_qmp(vn_error *err, const char *qmp_class, const char *fmt, ...) VN_PRINTF(3, 4);
+/* Name the element (or option) a set error comes from, unless one is
+ * named already: the command prints it after the message, "MSG (in
+ * WHERE)", and JSON errors carry it apart; the message stays as it is. */
+void vn_error_where(vn_error *err, const char *fmt, ...) VN_PRINTF(2, 3);
 /* The message without its class prefix. */
 const char *vn_error_text(const vn_error *err);
 /* Copy src into err (first error wins), prefix and all. */

@@ -56,12 +56,16 @@ int vn_cli_exit_code(int code)
     return (code == VNUMA_ERR_HOST || code == VNUMA_ERR_SYSTEM) ? VN_EXIT_HOST : VN_EXIT_INVALID;
 }
 
-/* "error: " before each line of msg (or only the first). */
-static void print_error(const char *msg, bool lines)
+/* "error: " before each line of msg (or only the first); the element it
+ * comes from, when the message does not name it, after the last. */
+static void print_error(const char *msg, const char *where, bool lines)
 {
     for (const char *s = msg;;) {
         const char *nl = lines ? strchr(s, '\n') : NULL;
-        fprintf(stderr, "error: %.*s\n", nl ? (int)(nl - s) : (int)strlen(s), s);
+        fprintf(stderr, "error: %.*s", nl ? (int)(nl - s) : (int)strlen(s), s);
+        if (!nl && where && *where)
+            fprintf(stderr, " (in %s)", where);
+        fputc('\n', stderr);
         if (!nl)
             break;
         s = nl + 1;
@@ -70,13 +74,13 @@ static void print_error(const char *msg, bool lines)
 
 int vn_cli_fail(const vnuma_error *err)
 {
-    print_error(vnuma_error_message(err), false);
+    print_error(vnuma_error_message(err), vnuma_error_element(err), false);
     return vn_cli_exit_code(vnuma_error_code(err));
 }
 
 int vn_cli_fail_lines(const vnuma_error *err)
 {
-    print_error(vnuma_error_message(err), true);
+    print_error(vnuma_error_message(err), vnuma_error_element(err), true);
     return vn_cli_exit_code(vnuma_error_code(err));
 }
 
@@ -118,13 +122,13 @@ int vn_cli_exit_for(const vn_error *e)
 
 int vn_cli_report(const vn_error *e)
 {
-    print_error(e->msg, false);
+    print_error(e->msg, e->where, false);
     return vn_cli_exit_for(e);
 }
 
 int vn_cli_report_lines(const vn_error *e)
 {
-    print_error(e->msg, true);
+    print_error(e->msg, e->where, true);
     return vn_cli_exit_for(e);
 }
 

@@ -246,14 +246,28 @@ static int nodeset_available(start_ctx *c, const vn_bitmap *nodes)
     return 0;
 }
 
+/* Which element gave the node set of cell (-1: the guest as a whole):
+ * libvirt's "NUMA node N is unavailable" does not say, vnuma names it. */
+static void numatune_where(const start_ctx *c, int cell)
+{
+    const vn_domain *d = c->dom;
+    VN_AUTOFREE char *s = vn_bitmap_format(vn_domain_numatune_nodeset(d, cell));
+    if (vn_domain_numatune_is_auto(d))
+        vn_error_where(c->err, "<numatune><memory placement='auto'>: numad's nodes %s", s);
+    else if (vn_domain_cell_has_memnode(d, cell))
+        vn_error_where(c->err, "<numatune><memnode cellid='%d' nodeset='%s'>", cell, s);
+    else
+        vn_error_where(c->err, "<numatune><memory nodeset='%s'>", s);
+}
+
 /* virDomainNumatuneNodesetIsAvailable */
 static int numatune_available(start_ctx *c)
 {
-    if (nodeset_available(c, vn_domain_numatune_nodeset(c->dom, -1)) < 0)
-        return -1;
-    for (size_t i = 0; i < c->dom->ncells; i++)
-        if (nodeset_available(c, vn_domain_numatune_nodeset(c->dom, (int)i)) < 0)
+    for (int i = -1; i < (int)c->dom->ncells; i++)
+        if (nodeset_available(c, vn_domain_numatune_nodeset(c->dom, i)) < 0) {
+            numatune_where(c, i);
             return -1;
+        }
     return 0;
 }
 
@@ -409,8 +423,15 @@ static int check_backend(start_ctx *c, const backend *b)
     if (!b->epc && !memfd && !b->has_path && use_huge && hugepage_mount(c, pagesize) < 0)
         return -1;
     const vn_bitmap *nodes = b->source_nodes ? b->source_nodes : vn_domain_numatune_nodeset(d, b->target_node);
-    if (nodeset_available(c, nodes) < 0)
+    if (nodeset_available(c, nodes) < 0) {
+        if (b->source_nodes) {
+            VN_AUTOFREE char *s = vn_bitmap_format(b->source_nodes);
+            vn_error_where(c->err, "%s's <source><nodemask>%s</nodemask>", b->what, s);
+        } else {
+            numatune_where(c, b->target_node);
+        }
         return -1;
+    }
     if (use_huge && !b->has_path && !b->epc)
         warn_capacity(c, b, pagesize, nodes);
     return 0;

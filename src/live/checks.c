@@ -177,8 +177,17 @@ int vn_lv_check_qemu(vn_live *l, size_t i, vn_error *err)
     const vn_host *h = vn_lv_host(l, err);
     if (!h && !vn_host_source_is_none(l->o->host_source))
         return -1;
-    if (h && nodes && vn_host_nodeset_available(h, nodes, err) < 0)
+    if (h && nodes && vn_host_nodeset_available(h, nodes, err) < 0) {
+        VN_AUTOFREE char *s = vn_bitmap_format(nodes);
+        if (m->source_nodes)
+            vn_error_where(err, "the device's <source><nodemask>%s</nodemask>", s);
+        else if (vn_domain_cell_has_memnode(dom, m->target_node))
+            vn_error_where(err, "the guest's <numatune><memnode cellid='%d' nodeset='%s'>",
+                           m->target_node, s);
+        else
+            vn_error_where(err, "the guest's <numatune><memory nodeset='%s'>", s);
         return -1;
+    }
     if (h && check_pages(h, nodes, m, page_kib, err) < 0)
         return -1;
     if (nodes && binds(dom, m) && check_cpuset(l, nodes, m, err) < 0)

@@ -54,6 +54,21 @@ static void test_errors(void **state)
     assert_int_equal(vnuma_error_code(err), VNUMA_ERR_SYSTEM);
     assert_int_equal(vnuma_error_class(err), VNUMA_ERRC_SYSTEM);
     assert_int_equal(vnuma_error_errno(err), ENOENT);
+    assert_string_equal(vnuma_error_element(err), "");
+    assert_string_equal(vnuma_error_element(NULL), "");
+    /* libvirt's message kept as it is, the element it comes from apart */
+    vnuma_host *host = vnuma_host_load(VN_TEST_DIR "/golden/hosts/8node.xml", &err);
+    vnuma_domain *d = vnuma_domain_read(
+        VN_TEST_DIR "/golden/check/numatune-static-nodeset-exceed-hostnode.xml",
+        VNUMA_PARSE_ABI_UPDATE, &err);
+    assert_non_null(host);
+    assert_non_null(d);
+    assert_int_equal(vnuma_domain_validate(d, host, NULL, NULL, &err), -1);
+    assert_string_equal(vnuma_error_message(err),
+                        "unsupported configuration: NUMA node 8 is unavailable");
+    assert_string_equal(vnuma_error_element(err), "<numatune><memnode cellid='0' nodeset='0-8'>");
+    vnuma_domain_free(d);
+    vnuma_host_free(host);
     vnuma_error_free(err);
 }
 

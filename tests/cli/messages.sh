@@ -11,6 +11,8 @@
 #              --require-fit, xml --expand, check of a <vnuma> domain
 #   dir        a directory given as a file says why, in every command
 #              that reads one (it was "cannot read 'my'" without a reason)
+#   element    libvirt's "NUMA node N is unavailable" kept as it is, the
+#              element whose node set it is named after it: "(in ...)"
 #   units      vnuma's own messages speak one unit, MiB, huge page sizes
 #              spelled as the options take them (2M, 1G); "host node 0 has"
 # Last line: `N passed, N failed`.
@@ -83,6 +85,14 @@ run 1 attach --state-dir "$tmp/state" guest "$d" && err_is "$why"
 "$vnuma" check --host none - <"$d" >"$tmp/out" 2>"$tmp/err"
 if grep -qx "error: cannot read the domain from standard input: Is a directory" "$tmp/err"; then ok
 else ko "stdin a directory: $(cat "$tmp/err")"; fi
+
+# ---- element: which node set names the node the host lacks ---------------
+run 3 check --host $H8 check/numatune-static-nodeset-exceed-hostnode.xml &&
+    err_is "error: unsupported configuration: NUMA node 8 is unavailable (in <numatune><memnode cellid='0' nodeset='0-8'>)"
+run 3 argv --host $H8 check/numatune-memnode-unavailable-strict.xml &&
+    err_is "error: unsupported configuration: NUMA node 999 is unavailable (in <numatune><memory nodeset='999'>)"
+run 3 check --host $H8 --hugetlbfs /dev/hugepages2M=2M check/memory-device-nodemask-unavailable.xml &&
+    err_is "error: unsupported configuration: NUMA node 8 is unavailable (in memory device 1's <source><nodemask>1-8</nodemask>)"
 
 # ---- nofit: 1 everywhere --------------------------------------------------
 short="error: unsupported configuration: vnuma: cell 1 needs 20480 MiB on host node 0, 40960 MiB with the cells before it there, which has 32768 MiB free: 8192 MiB short"

@@ -268,7 +268,8 @@ static const refusal refusals[] = {
     {"host node the host lacks", OP_ATTACH,
      "<memory model='dimm'><source><nodemask>5</nodemask></source><target><size unit='MiB'>"
      "128</size><node>1</node></target></memory>", 0,
-     "unsupported configuration: NUMA node 5 is unavailable", 4, NULL,
+     "unsupported configuration: NUMA node 5 is unavailable (in the device's "
+     "<source><nodemask>5</nodemask>)", 4, NULL,
      "synthetic:numa:2 core:1 pu:1"},
     {"nvdimm without nvdimm=on", OP_ATTACH,
      "<memory model='nvdimm'><source><path>/tmp/nv</path></source><target><size unit='MiB'>"
@@ -362,8 +363,10 @@ static void test_refusals(void **unused)
         vn_os_set(prev);
         if (rc == 0)
             fail_msg("%s: accepted (%s)", t->what, r.message);
-        if (!strstr(err.msg, t->want))
-            fail_msg("%s: '%s' not in '%s'", t->what, t->want, err.msg);
+        char said[1400];     /* as the command prints it: the element after the message */
+        snprintf(said, sizeof said, err.where[0] ? "%s (in %s)" : "%s", err.msg, err.where);
+        if (!strstr(said, t->want))
+            fail_msg("%s: '%s' not in '%s'", t->what, t->want, said);
         if (vn_fake_count(f, VN_FAKE_SOCKET, NULL) || vn_fake_count(f, VN_FAKE_CONNECT, NULL))
             fail_msg("%s: QMP was reached before the refusal", t->what);
         char *after = live_xml(), *info_after = info_text();
