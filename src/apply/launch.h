@@ -23,6 +23,7 @@ typedef struct vn_ap_launch {
 
 VN_DEFINE_AUTOCLEAR(vn_qmp_cpu_list, vn_qmp_cpu_list_clear)
 VN_DEFINE_AUTOCLEAR(vn_qmp_iothread_list, vn_qmp_iothread_list_clear)
+VN_DEFINE_AUTOCLEAR(vn_qmp_hotpluggable_cpu_list, vn_qmp_hotpluggable_cpu_list_clear)
 
 void vn_ap_launch_clear(vn_ap_launch *l);
 VN_DEFINE_AUTOCLEAR(vn_ap_launch, vn_ap_launch_clear)

@@ -24,6 +24,8 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include <json-c/json_tokener.h>
+
 #include "apply/launch.h"
 #include "os/os.h"
 
@@ -117,6 +119,69 @@ static bool tids_unique(const vn_qmp_cpu_list *c)
     return true;
 }
 
+/* The vCPUs the domain has online and hot-pluggable are not on -smp's
+ * count: they are plugged now, before cont, in their <vcpu order>
+ * (qemuProcessSetupHotpluggableVcpus), as `vnuma setvcpus` plugs one. */
+static int plug_boot_vcpus(vn_ap_launch *l, vn_error *err)
+{
+    const vn_domain *dom = l->s->dom;
+    unsigned *boot = NULL, n = 0;
+    for (unsigned v = 0; dom->vcpu_info && v < dom->maxvcpus; v++)
+        if (dom->vcpu_info[v].online && dom->vcpu_info[v].hotpluggable == VN_TRISTATE_YES) {
+            if (!boot)
+                boot = vn_calloc(dom->maxvcpus, sizeof(*boot));
+            boot[n++] = v;
+        }
+    VN_AUTOFREE unsigned *boot_free = boot;
+    if (!n)
+        return 0;
+    /* qemuProcessVcpusSortOrder: by order (insertion sort keeps ties in
+     * vCPU order) */
+    for (unsigned i = 1; i < n; i++)
+        for (unsigned j = i; j > 0 && dom->vcpu_info[boot[j - 1]].order >
+                                      dom->vcpu_info[boot[j]].order; j--) {
+            unsigned t = boot[j];
+            boot[j] = boot[j - 1];
+            boot[j - 1] = t;
+        }
+    VN_AUTOCLEAR(vn_qmp_hotpluggable_cpu_list) cpus = {0};
+    if (vn_qmp_query_hotpluggable_cpus(l->qmp, &cpus, err) != VN_QMP_OK)
+        return -1;
+    vn_qmp_hotpluggable_cpus_sort(&cpus);
+    if (cpus.n != dom->maxvcpus) {
+        vn_error_set(err, VNUMA_ERR_SYSTEM, "QEMU lists %zu hot-pluggable CPUs, the domain "
+                     "has %u vCPUs", cpus.n, dom->maxvcpus);
+        return -1;
+    }
+    int timeout = l->o->qmp_timeout_ms > 0 ? l->o->qmp_timeout_ms : 60000;
+    for (unsigned i = 0; i < n; i++) {
+        unsigned v = boot[i];
+        VN_AUTOFREE char *text = vn_qmp_vcpu_device_args(&cpus.items[v], v,
+                                                         vn_domain_vcpu_cell(dom, v));
+        VN_JSON_AUTO json_object *args = json_tokener_parse(text);
+        if (!args)
+            vn_error_set(err, VNUMA_ERR_SYSTEM, "internal error: bad JSON for device_add: %s",
+                         text);
+        if (!args || vn_qmp_execute(l->qmp, "device_add", args, NULL, timeout, err) != VN_QMP_OK)
+            return vn_ap_step_failed(err, "vCPU %u", v);
+        vn_ap_log(l->o, "device_add vcpu%u: hot-pluggable vCPU %u online at start", v, v);
+    }
+    return 0;
+}
+
+/* Which vCPU a query-cpus-fast entry is: a plugged one by its id
+ * (/machine/peripheral/vcpuN), one of -smp's by its index. */
+static bool vcpu_id(const vn_qmp_cpu *c, unsigned *id)
+{
+    const char *pfx = "/machine/peripheral/vcpu";
+    if (c->qom_path && !strncmp(c->qom_path, pfx, strlen(pfx)))
+        return vn_parse_uint(c->qom_path + strlen(pfx), id);
+    if (c->cpu_index < 0)
+        return false;
+    *id = (unsigned)c->cpu_index;
+    return true;
+}
+
 static int place_vcpus(vn_ap_launch *l, vn_error *err)
 {
     VN_AUTOCLEAR(vn_qmp_cpu_list) cpus = {0};
@@ -131,9 +196,9 @@ static int place_vcpus(vn_ap_launch *l, vn_error *err)
     const vn_ap_plan *p = &l->s->plan;
     for (size_t i = 0; i < cpus.n; i++) {
         const vn_qmp_cpu *c = &cpus.items[i];
-        if (c->cpu_index < 0 || c->thread_id <= 0)
+        unsigned id;
+        if (c->thread_id <= 0 || !vcpu_id(c, &id))
             continue;
-        unsigned id = (unsigned)c->cpu_index;
         const vn_ap_thread *t = find(p->vcpus, p->nvcpus, id);
         if (place_thread(l, "vcpu", id, (pid_t)c->thread_id, t, err) < 0)
             return vn_ap_step_failed(err, "vCPU %u", id);
@@ -182,6 +247,8 @@ int vn_ap_launch_qmp(vn_ap_launch *l, vn_error *err)
         return vn_ap_step_failed(err, "QMP");
     }
     vn_ap_log(l->o, "QMP answered on %s", l->e->info.qmp);
+    if (plug_boot_vcpus(l, err) < 0)
+        return vn_ap_step_failed(err, "hot-pluggable vCPUs");
     if (place_vcpus(l, err) < 0)
         return vn_ap_step_failed(err, "vCPU threads");
     if (place_iothreads(l, err) < 0)

@@ -74,48 +74,18 @@ static int select_vcpus(const vn_domain *dom, unsigned count, bool *enable, vn_b
     return 0;
 }
 
-static int cmp_entity(const void *a, const void *b)
-{
-    const vn_qmp_cpu_props *x = &((const vn_qmp_hotpluggable_cpu *)a)->props;
-    const vn_qmp_cpu_props *y = &((const vn_qmp_hotpluggable_cpu *)b)->props;
-    int64_t kx[] = {x->socket_id, x->die_id, x->core_id, x->thread_id};
-    int64_t ky[] = {y->socket_id, y->die_id, y->core_id, y->thread_id};
-    for (size_t i = 0; i < VN_ARRAY_LEN(kx); i++)
-        if (kx[i] != ky[i])
-            return kx[i] < ky[i] ? -1 : 1;
-    return 0;
-}
-
 static int query_entities(vn_live *l, vn_qmp_hotpluggable_cpu_list *cpus, vn_error *err)
 {
     vn_qmp *q = vn_lv_qmp(l, err);
     if (!q || vn_qmp_query_hotpluggable_cpus(q, cpus, err) != VN_QMP_OK)
         return -1;
-    qsort(cpus->items, cpus->n, sizeof(*cpus->items), cmp_entity);
+    vn_qmp_hotpluggable_cpus_sort(cpus);
     if (cpus->n != l->dom->maxvcpus) {
         vn_error_set(err, VNUMA_ERR_SYSTEM, "QEMU lists %zu hot-pluggable CPUs, the domain has "
                      "%u vCPUs", cpus->n, l->dom->maxvcpus);
         return -1;
     }
     return 0;
-}
-
-static char *vcpu_props(const vn_qmp_hotpluggable_cpu *e, unsigned v, int cell)
-{
-    vn_buf b = {0};
-    vn_buf_add(&b, "{\"driver\":");
-    vn_buf_add_json_string(&b, e->type);
-    vn_buf_addf(&b, ",\"id\":\"vcpu%u\"", v);
-    const struct { const char *key; int64_t v; } p[] = {
-        {"socket-id", e->props.socket_id}, {"die-id", e->props.die_id},
-        {"core-id", e->props.core_id}, {"thread-id", e->props.thread_id},
-        {"node-id", cell >= 0 ? cell : e->props.node_id},
-    };
-    for (size_t i = 0; i < VN_ARRAY_LEN(p); i++)
-        if (p[i].v >= 0)
-            vn_buf_addf(&b, ",\"%s\":%lld", p[i].key, (long long)p[i].v);
-    vn_buf_addc(&b, '}');
-    return vn_buf_steal(&b);
 }
 
 /* The host thread of vCPU v (query-cpus-fast), -1 when QEMU has none. */
@@ -173,7 +143,7 @@ static int plug(vn_live *l, unsigned v, const vn_qmp_hotpluggable_cpu *e, vn_buf
                      "domain's <cpu><numa> on %d", v, (long long)e->props.node_id, cell);
         return -1;
     }
-    VN_AUTOFREE char *args = vcpu_props(e, v, cell);
+    VN_AUTOFREE char *args = vn_qmp_vcpu_device_args(e, v, cell);
     if (vn_lv_exec(l, "device_add", args, NULL, err) != VN_QMP_OK)
         return -1;
     dom->vcpu_info[v].online = true;

@@ -216,6 +216,15 @@ vn_qmp_rc vn_qmp_query_memory_devices(vn_qmp *q, vn_qmp_memory_device_list *out,
                                       vn_error *err);
 vn_qmp_rc vn_qmp_query_memdev(vn_qmp *q, vn_qmp_memdev_list *out, vn_error *err);
 
+/* QEMU's hot-pluggable CPU entities in libvirt's vCPU order: by socket,
+ * die, core and thread (qemuMonitorQueryHotpluggableCpusEntrySort); entity
+ * N is then vCPU N on x86 (one vCPU per entity). */
+void vn_qmp_hotpluggable_cpus_sort(vn_qmp_hotpluggable_cpu_list *l);
+/* device_add's arguments for vCPU v on entity e (qemuBuildHotpluggableCPUProps):
+ * the entity's type, id "vcpuV", its socket/die/core/thread ids and node-id
+ * (node >= 0: the vCPU's guest cell; else the entity's own). */
+char *vn_qmp_vcpu_device_args(const vn_qmp_hotpluggable_cpu *e, unsigned v, int node);
+
 void vn_qmp_cpu_list_clear(vn_qmp_cpu_list *l);
 void vn_qmp_iothread_list_clear(vn_qmp_iothread_list *l);
 void vn_qmp_hotpluggable_cpu_list_clear(vn_qmp_hotpluggable_cpu_list *l);

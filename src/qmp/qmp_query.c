@@ -386,3 +386,41 @@ void vn_qmp_memdev_list_clear(vn_qmp_memdev_list *l)
     free(l->items);
     *l = (vn_qmp_memdev_list){0};
 }
+
+/* ---- hot-pluggable CPUs -------------------------------------------- */
+
+static int cmp_entity(const void *a, const void *b)
+{
+    const vn_qmp_cpu_props *x = &((const vn_qmp_hotpluggable_cpu *)a)->props;
+    const vn_qmp_cpu_props *y = &((const vn_qmp_hotpluggable_cpu *)b)->props;
+    int64_t kx[] = {x->socket_id, x->die_id, x->core_id, x->thread_id};
+    int64_t ky[] = {y->socket_id, y->die_id, y->core_id, y->thread_id};
+    for (size_t i = 0; i < VN_ARRAY_LEN(kx); i++)
+        if (kx[i] != ky[i])
+            return kx[i] < ky[i] ? -1 : 1;
+    return 0;
+}
+
+void vn_qmp_hotpluggable_cpus_sort(vn_qmp_hotpluggable_cpu_list *l)
+{
+    if (l->n > 1)
+        qsort(l->items, l->n, sizeof(*l->items), cmp_entity);
+}
+
+char *vn_qmp_vcpu_device_args(const vn_qmp_hotpluggable_cpu *e, unsigned v, int node)
+{
+    vn_buf b = {0};
+    vn_buf_add(&b, "{\"driver\":");
+    vn_buf_add_json_string(&b, e->type);
+    vn_buf_addf(&b, ",\"id\":\"vcpu%u\"", v);
+    const struct { const char *key; int64_t v; } p[] = {
+        {"socket-id", e->props.socket_id}, {"die-id", e->props.die_id},
+        {"core-id", e->props.core_id}, {"thread-id", e->props.thread_id},
+        {"node-id", node >= 0 ? node : e->props.node_id},
+    };
+    for (size_t i = 0; i < VN_ARRAY_LEN(p); i++)
+        if (p[i].v >= 0)
+            vn_buf_addf(&b, ",\"%s\":%lld", p[i].key, (long long)p[i].v);
+    vn_buf_addc(&b, '}');
+    return vn_buf_steal(&b);
+}
