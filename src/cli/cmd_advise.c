@@ -207,6 +207,9 @@ static int parse_option(int opt, advise_opts *o, bool *have_what)
     case OPT_HOST:
         o->src = optarg;
         return 0;
+    case VN_CLI_OPT_WHOLE_SYSTEM:
+        vn_cli_set_whole_system();
+        return 0;
     case 'w':
         if (!parse_what(optarg, &o->req))
             return vn_cli_usage_error("advise", "-w takes NCPUS[:MB]: NCPUS >= 1, MB in MiB");
@@ -248,6 +251,7 @@ int vn_cmd_advise(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"host", required_argument, NULL, OPT_HOST},
+        {"whole-system", no_argument, NULL, VN_CLI_OPT_WHOLE_SYSTEM},
         {"what", required_argument, NULL, 'w'},
         {"hugepages", required_argument, NULL, OPT_HUGEPAGES},
         {"rule", required_argument, NULL, OPT_RULE},

@@ -60,6 +60,7 @@ int vn_cmd_host(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"host", required_argument, NULL, OPT_HOST},
+        {"whole-system", no_argument, NULL, VN_CLI_OPT_WHOLE_SYSTEM},
         {"format", required_argument, NULL, OPT_FORMAT},
         {"ledger", required_argument, NULL, OPT_LEDGER},
         {"help", no_argument, NULL, 'h'},
@@ -73,6 +74,9 @@ int vn_cmd_host(int argc, char **argv)
         switch (o) {
         case OPT_HOST:
             src = optarg;
+            break;
+        case VN_CLI_OPT_WHOLE_SYSTEM:
+            vn_cli_set_whole_system();
             break;
         case OPT_LEDGER:
             ledger = optarg;

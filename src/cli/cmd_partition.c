@@ -57,6 +57,9 @@ static int parse_one(opts *o, int c)
     case OPT_HOST:
         o->host_src = optarg;
         return 0;
+    case VN_CLI_OPT_WHOLE_SYSTEM:
+        vn_cli_set_whole_system();
+        return 0;
     case OPT_MODE:
         if ((o->mode = vnuma_mode_from_string(optarg)) < 0)
             return vn_cli_usage_error("partition", "--mode takes host or node");
@@ -94,6 +97,7 @@ static int parse_opts(int argc, char **argv, opts *o)
 {
     static const struct option lo[] = {
         {"host", required_argument, NULL, OPT_HOST},
+        {"whole-system", no_argument, NULL, VN_CLI_OPT_WHOLE_SYSTEM},
         {"mode", required_argument, NULL, OPT_MODE},
         {"distribution", required_argument, NULL, OPT_DIST},
         {"cells", required_argument, NULL, OPT_CELLS},

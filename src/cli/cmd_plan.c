@@ -92,6 +92,7 @@ static int parse_plan_opts(int argc, char **argv, plan_cli *o)
 {
     static const struct option opts[] = {
         {"host", required_argument, NULL, OPT_HOST},
+        {"whole-system", no_argument, NULL, VN_CLI_OPT_WHOLE_SYSTEM},
         {"ledger", required_argument, NULL, OPT_LEDGER},
         {"release", required_argument, NULL, OPT_RELEASE},
         {"strategy", required_argument, NULL, OPT_STRATEGY},
@@ -111,6 +112,7 @@ static int parse_plan_opts(int argc, char **argv, plan_cli *o)
         vnuma_error *err = NULL;
         switch (c) {
         case OPT_HOST: o->host_src = optarg; break;
+        case VN_CLI_OPT_WHOLE_SYSTEM: vn_cli_set_whole_system(); break;
         case OPT_LEDGER: o->ledger = optarg; break;
         case OPT_RELEASE: o->release = optarg; break;
         case OPT_DEDICATED: vnuma_plan_options_set_dedicated(o->opts, 1); break;

@@ -143,6 +143,7 @@ static int parse_opts(int argc, char **argv, const char *cmd, const char *help,
 {
     static const struct option opts[] = {
         {"host", required_argument, NULL, OPT_HOST},
+        {"whole-system", no_argument, NULL, VN_CLI_OPT_WHOLE_SYSTEM},
         {"hugetlbfs", required_argument, NULL, OPT_HUGETLBFS},
         {"memory-backing-dir", required_argument, NULL, OPT_BACKING_DIR},
         {"domain-id", required_argument, NULL, OPT_DOMAIN_ID},
@@ -159,6 +160,9 @@ static int parse_opts(int argc, char **argv, const char *cmd, const char *help,
         switch (o) {
         case OPT_HOST:
             c->host_src = optarg;
+            break;
+        case VN_CLI_OPT_WHOLE_SYSTEM:
+            vn_cli_set_whole_system();
             break;
         case OPT_HUGETLBFS:
             if (vnuma_config_add_hugetlbfs_spec(c->cfg, optarg, &err) < 0) {

@@ -262,18 +262,35 @@ static void free_node(vn_host_node *n)
     free(n->distances);
 }
 
+/* Whether any CPU of n is in cpus (NULL: all are). */
+static bool keeps_cpus(const vn_host_node *n, const vn_bitmap *cpus)
+{
+    for (size_t j = 0; j < n->ncpus; j++)
+        if (!cpus || vn_bitmap_is_set(cpus, n->cpus[j].id))
+            return true;
+    return false;
+}
+
 void vn_host_restrict(vn_host *h, vn_host_cpuset *cs)
 {
     size_t kept = 0;
     for (size_t i = 0; i < h->nnodes; i++) {
         vn_host_node *n = &h->nodes[i];
-        if (cs->mems && !vn_bitmap_is_set(cs->mems, n->id)) {
-            if (!h->hidden_nodes)
-                h->hidden_nodes = vn_bitmap_new();
-            vn_bitmap_set(h->hidden_nodes, n->id);
+        bool outside = cs->mems && !vn_bitmap_is_set(cs->mems, n->id);
+        if (outside) {
+            if (!h->outside_mems)
+                h->outside_mems = vn_bitmap_new();
+            vn_bitmap_set(h->outside_mems, n->id);
+        }
+        if (outside && !keeps_cpus(n, cs->cpus)) {
             h->hidden_cpus += n->ncpus;
             free_node(n);
             continue;
+        }
+        if (outside) {   /* its CPUs stay usable, its memory is not */
+            n->mem_kib = n->free_kib = n->inactive_file_kib = 0;
+            for (size_t k = 0; k < n->npages; k++)
+                n->pages[k].total = n->pages[k].free = 0;
         }
         size_t kc = 0;
         for (size_t j = 0; j < n->ncpus; j++) {

@@ -80,8 +80,9 @@ typedef struct vn_host {
     vn_host_cpuset cpuset;            /* what the host was restricted to (vn_host_restrict);
                                          all NULL: not restricted (--whole-system, or
                                          a source without a cgroup) */
-    vn_bitmap *hidden_nodes;          /* the machine's nodes outside cpuset.mems, removed
-                                         from nodes (NULL: none) */
+    vn_bitmap *outside_mems;          /* the machine's nodes outside cpuset.mems (NULL:
+                                         none): removed from nodes, or kept with no
+                                         memory where they hold allowed CPUs */
     size_t hidden_cpus;               /* CPUs removed: outside cpuset.cpus or in a hidden node */
 } vn_host;
 
@@ -149,9 +150,11 @@ int vn_host_check(const vn_host *h, vn_error *err);
 int vn_host_read_cpuset(const char *root, vn_host_cpuset *cs, vn_error *err);
 void vn_host_cpuset_clear(vn_host_cpuset *cs);
 /* Keep only the nodes of cs->mems and the CPUs of cs->cpus, as hwloc
- * restricts its topology (a node whose CPUs are all outside stays, without
- * CPUs; a node outside cs->mems goes with its CPUs); the removed nodes are
- * recorded in h->hidden_nodes.  Takes cs over (h->cpuset; cs cleared). */
+ * restricts its topology: a node whose CPUs are all outside stays, without
+ * CPUs; a node outside cs->mems goes, unless it holds allowed CPUs (hwloc
+ * keeps those PUs): then it stays with them and no memory.  The nodes
+ * outside cs->mems are recorded in h->outside_mems.  Takes cs over
+ * (h->cpuset; cs cleared). */
 void vn_host_restrict(vn_host *h, vn_host_cpuset *cs);
 
 /* How a host is loaded.  whole_system: not restricted to the cpuset
