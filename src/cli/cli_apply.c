@@ -16,6 +16,8 @@ static const char common_help[] =
     "  --verbose               report each step on stderr\n";
 static const char host_help[] =
     "  --host SOURCE           the host (default: this machine)\n"
+    "  --whole-system          this machine or sysfs:DIR whole, not only the CPUs\n"
+    "                          and nodes of this process's cpuset (its cgroup)\n"
     "  --hugetlbfs PATH=SIZE   a hugetlbfs mount (repeatable; the first is the default)\n"
     "  --memory-backing-dir DIR  file-backed memory (default /var/lib/libvirt/qemu/ram)\n"
     "  --domain-id N           the id in paths (default: the lowest one free, from 1)\n";

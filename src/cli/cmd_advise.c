@@ -58,6 +58,8 @@ static const char usage_advise[] =
     "                          host, e.g. synthetic:'package:2 numa:2 core:4 pu:2\n"
     "                          mem=16G'; see docs/synthetic-hosts.md); default:\n"
     "                          this machine\n"
+    "  --whole-system          this machine or sysfs:DIR whole, not only the CPUs\n"
+    "                          and nodes of this process's cpuset (its cgroup)\n"
     "  -w, --what NCPUS[:MB]   the request: vCPUs, and memory in MiB (optional)\n"
     "  --rule numad|smallest   numad's choice (default) or the smallest set\n"
     "  --hugepages SIZE        the memory is backed by huge pages of SIZE (2M,\n"

@@ -21,7 +21,7 @@
 enum { OPT_HOST = 256, OPT_FORMAT, OPT_LEDGER };
 
 static const char usage_host[] =
-    "usage: vnuma host [--host SOURCE] [--format text|caps|json|svg]\n"
+    "usage: vnuma host [--host SOURCE] [--whole-system] [--format text|caps|json|svg]\n"
     "       vnuma host [--host SOURCE] --ledger FILE --format svg\n"
     "\n"
     "Print the NUMA topology of a host as vnuma sees it: nodes, their CPUs\n"
@@ -34,6 +34,8 @@ static const char usage_host[] =
     "                          and proc/, or libvirt's system/); default: this\n"
     "                          machine (/sys, /proc); or synthetic:SPEC, a made-up\n"
     "                          host: 'package:2 numa:2 core:4 pu:2 mem=16G ...'\n"
+    "  --whole-system          this machine or sysfs:DIR whole, not only the CPUs\n"
+    "                          and nodes of this process's cpuset (its cgroup)\n"
     "                          (docs/synthetic-hosts.md)\n"
     "  --format text|caps|json like `numactl --hardware` (default); the\n"
     "                          capabilities document libvirt 9.0 would print\n"

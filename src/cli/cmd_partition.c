@@ -37,6 +37,8 @@ static const char usage[] =
     "  --expand                print the expanded domain\n"
     "  --host SOURCE           a capabilities XML, sysfs:DIR, or none (no check);\n"
     "                          default: this machine\n"
+    "  --whole-system          this machine or sysfs:DIR whole, not only the CPUs\n"
+    "                          and nodes of this process's cpuset (its cgroup)\n"
     "  --hugetlbfs PATH=SIZE   a hugetlbfs mount (the first: default page size)\n";
 
 typedef struct opts {

@@ -51,6 +51,8 @@ static const char usage_plan[] =
     "options:\n"
     "  --host SOURCE           a libvirt capabilities XML file, sysfs:DIR or\n"
     "                          synthetic:SPEC; default: this machine\n"
+    "  --whole-system          this machine or sysfs:DIR whole, not only the CPUs\n"
+    "                          and nodes of this process's cpuset (its cgroup)\n"
     "  --ledger FILE           subtract what the guests recorded in FILE took,\n"
     "                          and record this one (by domain name; a name\n"
     "                          already there is refused).  Locked and atomic.\n"

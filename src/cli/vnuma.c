@@ -87,6 +87,8 @@ static const char usage_xml[] =
     "                          for on the host (cells, distances, topology,\n"
     "                          memnodes, vcpupins): a plain libvirt domain\n"
     "  --host SOURCE           the host for --expand (default: this machine)\n"
+    "  --whole-system          this machine or sysfs:DIR whole, not only the CPUs\n"
+    "                          and nodes of this process's cpuset (its cgroup)\n"
     "  --hugetlbfs PATH=SIZE   the first gives the default huge page size\n";
 
 static const char usage_host_opts[] =
@@ -94,6 +96,8 @@ static const char usage_host_opts[] =
     "                          sysfs:DIR (a recorded sysfs tree), synthetic:SPEC\n"
     "                          (a made-up host: docs/synthetic-hosts.md), or none\n"
     "                          (skip host rules); default: this machine\n"
+    "  --whole-system          this machine or sysfs:DIR whole, not only the CPUs\n"
+    "                          and nodes of this process's cpuset (its cgroup)\n"
     "  --hugetlbfs PATH=SIZE   a hugetlbfs mount and its page size (repeatable;\n"
     "                          the first is the default huge page size), or\n"
     "                          none; default: as libvirt finds them, from\n"
