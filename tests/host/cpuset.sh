@@ -36,6 +36,10 @@ out=$("$vnuma" host --whole-system --host "$H") || fail "host --whole-system: ex
 echo "$out" | grep -qx 'available: 8 nodes (0-7)' || fail "whole: $(echo "$out" | head -1)"
 n=$(echo "$out" | grep 'cpus:' | sed 's/.*cpus://' | wc -w)
 [ "$n" = 32 ] || fail "whole: $n CPUs, the tree 32"
+# JSON says what the cpuset restricted (by hand: 26 = 32 - 6 CPUs)
+"$vnuma" host --host "$H" --format json | grep -F '"cpuset": {"cpus": "0-5", ' | grep -F '"outside_mems": "6-7", "hidden_cpus": 26}' >/dev/null ||
+    fail "json: $("$vnuma" host --host "$H" --format json | grep cpuset)"
+"$vnuma" host --whole-system --host "$H" --format json | grep -q '"cpuset"' && fail "json --whole-system: a cpuset"
 # the JSON and caps formats read the same host
 "$vnuma" host --host "$H" --format caps | grep -c "<cell id=" | grep -qx 6 || fail "caps: not 6 cells"
 
