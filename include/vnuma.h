@@ -248,6 +248,16 @@ VNUMA_API char *vnuma_domain_partition(vnuma_domain *dom, int mode, int distribu
  * with VNUMA_ERR_HOST "no host" (functions taking a host accept NULL where
  * they say so; vnuma_host_source_is_none tells the caller first). */
 VNUMA_API vnuma_host *vnuma_host_load(const char *source, vnuma_error **err);
+/* This machine and sysfs:DIR trees are restricted to the calling process's
+ * cpuset (its cgroup's cpuset.cpus.effective and cpuset.mems.effective, or
+ * cgroup v1's), as hwloc restricts its topology: nodes outside the allowed
+ * memory nodes and CPUs outside the allowed CPUs are left out.  With
+ * VNUMA_HOST_WHOLE_SYSTEM in flags everything is kept (hwloc's
+ * --whole-system).  cpuset_root: where this machine's /proc and cgroup
+ * mounts are read for the cpuset (NULL: /). */
+#define VNUMA_HOST_WHOLE_SYSTEM 1u
+VNUMA_API vnuma_host *vnuma_host_load_ex(const char *source, unsigned flags,
+                                         const char *cpuset_root, vnuma_error **err);
 VNUMA_API int vnuma_host_source_is_none(const char *source);
 VNUMA_API void vnuma_host_free(vnuma_host *host);
 VNUMA_API size_t vnuma_host_node_count(const vnuma_host *host);

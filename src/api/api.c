@@ -382,8 +382,16 @@ VNUMA_API char *vnuma_domain_partition(vnuma_domain *dom, int mode, int distribu
 
 VNUMA_API vnuma_host *vnuma_host_load(const char *source, vnuma_error **err)
 {
+    return vnuma_host_load_ex(source, 0, NULL, err);
+}
+
+VNUMA_API vnuma_host *vnuma_host_load_ex(const char *source, unsigned flags,
+                                         const char *cpuset_root, vnuma_error **err)
+{
     vn_error e = {0};
-    vn_host *h = vn_host_load(source, &e);
+    vn_host_load_opts o = {.whole_system = (flags & VNUMA_HOST_WHOLE_SYSTEM) != 0,
+                           .cpuset_root = cpuset_root};
+    vn_host *h = vn_host_load_with(source, &o, &e);
     if (!h && !e.code)
         vn_error_set(&e, VNUMA_ERR_HOST, "no host");
     vn_api_export_error(&e, err);

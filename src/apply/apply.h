@@ -24,6 +24,7 @@
 #include "base/bitmap.h"
 #include "base/util.h"
 #include "model/config.h"
+#include "model/host.h"
 
 #define VN_APPLY_STATE_DIR "/run/vnuma"
 #define VN_APPLY_LOG_DIR "/var/log/vnuma"
@@ -35,6 +36,7 @@ typedef struct vn_apply_opts {
     const char *state_dir;       /* NULL: VN_APPLY_STATE_DIR */
     const char *cgroup_parent;   /* NULL: "machine" under the cpuset hierarchy's root */
     const char *host_source;     /* --host; NULL: this machine */
+    vn_host_load_opts host_load; /* --whole-system; where this machine's cpuset is read */
     const char *name;            /* --name; NULL: the domain's <name> */
     const char *log_dir;         /* launch: NULL: VN_APPLY_LOG_DIR */
     const char *qemu;            /* launch: NULL: the domain's <emulator> */

@@ -108,7 +108,7 @@ static int check_nodes(const vn_apply_opts *o, const vn_bitmap *nodes, vn_error 
 {
     if (vn_host_source_is_none(o->host_source))
         return 0;
-    VN_AUTOPTR(vn_host) host = vn_host_load(o->host_source, err);
+    VN_AUTOPTR(vn_host) host = vn_host_load_with(o->host_source, &o->host_load, err);
     if (!host)
         return -1;
     if (vn_host_nodeset_available(host, nodes, err) < 0) {

@@ -82,7 +82,7 @@ static int load(const char *xml_path, const vn_apply_opts *o, vn_ap_start *s, vn
                      "they place the guest on");
         return -1;
     }
-    s->host = vn_host_load(o->host_source, err);
+    s->host = vn_host_load_with(o->host_source, &o->host_load, err);
     return s->host ? 0 : -1;
 }
 

@@ -16,13 +16,15 @@ static const char common_help[] =
     "  --verbose               report each step on stderr\n";
 static const char host_help[] =
     "  --host SOURCE           the host (default: this machine)\n"
+    "  --whole-system          this machine or sysfs:DIR whole, not only the CPUs\n"
+    "                          and nodes of this process's cpuset (its cgroup)\n"
     "  --hugetlbfs PATH=SIZE   a hugetlbfs mount (repeatable; the first is the default)\n"
     "  --memory-backing-dir DIR  file-backed memory (default /var/lib/libvirt/qemu/ram)\n"
     "  --domain-id N           the id in paths (default: the lowest one free, from 1)\n";
 
 enum {
     O_STATE = 256, O_VERBOSE, O_HOST, O_HUGETLBFS, O_BACKING, O_DOMID, O_NAME, O_CGROUP,
-    O_QEMU, O_LOGDIR, O_FOREGROUND, O_QMPTIMEOUT, O_FORMAT, O_NODESET, O_TIMEOUT, O_LEDGER,
+    O_QEMU, O_LOGDIR, O_FOREGROUND, O_QMPTIMEOUT, O_FORMAT, O_NODESET, O_TIMEOUT, O_LEDGER, O_WHOLE,
 };
 
 static const struct {
@@ -32,6 +34,7 @@ static const struct {
     {{"state-dir", required_argument, NULL, O_STATE}, 0},
     {{"verbose", no_argument, NULL, O_VERBOSE}, 0},
     {{"host", required_argument, NULL, O_HOST}, VN_CA_HOST},
+    {{"whole-system", no_argument, NULL, O_WHOLE}, VN_CA_HOST},
     {{"hugetlbfs", required_argument, NULL, O_HUGETLBFS}, VN_CA_HOST},
     {{"memory-backing-dir", required_argument, NULL, O_BACKING}, VN_CA_HOST},
     {{"domain-id", required_argument, NULL, O_DOMID}, VN_CA_HOST},
@@ -58,6 +61,7 @@ void vn_cli_apply_init(vn_cli_apply *c)
 {
     *c = (vn_cli_apply){0};
     vn_apply_opts_init(&c->o);
+    c->o.host_load.cpuset_root = vn_cli_config_root();
     c->o.warnings = &c->w;
     /* QEMU dying mid-command must read as a closed monitor (qmp.h). */
     signal(SIGPIPE, SIG_IGN);
@@ -85,6 +89,7 @@ static int one(int o, const char *cmd, vn_cli_apply *c)
     case O_STATE: c->o.state_dir = optarg; break;
     case O_VERBOSE: c->o.verbose = say; break;
     case O_HOST: c->o.host_source = optarg; break;
+    case O_WHOLE: c->o.host_load.whole_system = true; break;
     case O_HUGETLBFS:
         if (vn_config_add_mount_spec(&c->o.cfg, optarg, &e) < 0)
             return vn_cli_usage_error(cmd, vn_error_text(&e)), -1;

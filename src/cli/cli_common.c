@@ -91,11 +91,24 @@ void vn_cli_warn(char **warnings)
     vnuma_strv_free(warnings);
 }
 
+static bool whole_system;
+
+void vn_cli_set_whole_system(void)
+{
+    whole_system = true;
+}
+
+bool vn_cli_whole_system(void)
+{
+    return whole_system;
+}
+
 vnuma_host *vn_cli_host(const char *src, bool required, vnuma_error **err)
 {
     if (!required && vnuma_host_source_is_none(src))
         return NULL;
-    return vnuma_host_load(src, err);
+    return vnuma_host_load_ex(src, whole_system ? VNUMA_HOST_WHOLE_SYSTEM : 0, vn_cli_config_root(),
+                              err);
 }
 
 bool vn_cli_parse_domain_id(const char *s, int *id)

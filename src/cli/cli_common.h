@@ -52,6 +52,12 @@ void vn_cli_warn(char **warnings);
  * a capabilities XML file.  "none" = no host: NULL without an error, or,
  * when `required`, NULL with VNUMA_ERR_HOST "no host". */
 vnuma_host *vn_cli_host(const char *src, bool required, vnuma_error **err);
+/* --whole-system, wherever --host is taken: hosts read from sysfs (this
+ * machine, sysfs:DIR) are not restricted to this process's cpuset.  The
+ * cpuset of this machine is read under VNUMA_CONFIG_ROOT when it is set. */
+#define VN_CLI_OPT_WHOLE_SYSTEM 1000
+void vn_cli_set_whole_system(void);
+bool vn_cli_whole_system(void);
 
 /* --domain-id N: an integer >= -1. */
 bool vn_cli_parse_domain_id(const char *s, int *id);

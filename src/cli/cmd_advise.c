@@ -58,6 +58,8 @@ static const char usage_advise[] =
     "                          host, e.g. synthetic:'package:2 numa:2 core:4 pu:2\n"
     "                          mem=16G'; see docs/synthetic-hosts.md); default:\n"
     "                          this machine\n"
+    "  --whole-system          this machine or sysfs:DIR whole, not only the CPUs\n"
+    "                          and nodes of this process's cpuset (its cgroup)\n"
     "  -w, --what NCPUS[:MB]   the request: vCPUs, and memory in MiB (optional)\n"
     "  --rule numad|smallest   numad's choice (default) or the smallest set\n"
     "  --hugepages SIZE        the memory is backed by huge pages of SIZE (2M,\n"
@@ -207,6 +209,9 @@ static int parse_option(int opt, advise_opts *o, bool *have_what)
     case OPT_HOST:
         o->src = optarg;
         return 0;
+    case VN_CLI_OPT_WHOLE_SYSTEM:
+        vn_cli_set_whole_system();
+        return 0;
     case 'w':
         if (!parse_what(optarg, &o->req))
             return vn_cli_usage_error("advise", "-w takes NCPUS[:MB]: NCPUS >= 1, MB in MiB");
@@ -248,6 +253,7 @@ int vn_cmd_advise(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"host", required_argument, NULL, OPT_HOST},
+        {"whole-system", no_argument, NULL, VN_CLI_OPT_WHOLE_SYSTEM},
         {"what", required_argument, NULL, 'w'},
         {"hugepages", required_argument, NULL, OPT_HUGEPAGES},
         {"rule", required_argument, NULL, OPT_RULE},

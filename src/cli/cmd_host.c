@@ -21,7 +21,7 @@
 enum { OPT_HOST = 256, OPT_FORMAT, OPT_LEDGER };
 
 static const char usage_host[] =
-    "usage: vnuma host [--host SOURCE] [--format text|caps|json|svg]\n"
+    "usage: vnuma host [--host SOURCE] [--whole-system] [--format text|caps|json|svg]\n"
     "       vnuma host [--host SOURCE] --ledger FILE --format svg\n"
     "\n"
     "Print the NUMA topology of a host as vnuma sees it: nodes, their CPUs\n"
@@ -34,6 +34,8 @@ static const char usage_host[] =
     "                          and proc/, or libvirt's system/); default: this\n"
     "                          machine (/sys, /proc); or synthetic:SPEC, a made-up\n"
     "                          host: 'package:2 numa:2 core:4 pu:2 mem=16G ...'\n"
+    "  --whole-system          this machine or sysfs:DIR whole, not only the CPUs\n"
+    "                          and nodes of this process's cpuset (its cgroup)\n"
     "                          (docs/synthetic-hosts.md)\n"
     "  --format text|caps|json like `numactl --hardware` (default); the\n"
     "                          capabilities document libvirt 9.0 would print\n"
@@ -60,6 +62,7 @@ int vn_cmd_host(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"host", required_argument, NULL, OPT_HOST},
+        {"whole-system", no_argument, NULL, VN_CLI_OPT_WHOLE_SYSTEM},
         {"format", required_argument, NULL, OPT_FORMAT},
         {"ledger", required_argument, NULL, OPT_LEDGER},
         {"help", no_argument, NULL, 'h'},
@@ -73,6 +76,9 @@ int vn_cmd_host(int argc, char **argv)
         switch (o) {
         case OPT_HOST:
             src = optarg;
+            break;
+        case VN_CLI_OPT_WHOLE_SYSTEM:
+            vn_cli_set_whole_system();
             break;
         case OPT_LEDGER:
             ledger = optarg;

@@ -37,6 +37,8 @@ static const char usage[] =
     "  --expand                print the expanded domain\n"
     "  --host SOURCE           a capabilities XML, sysfs:DIR, or none (no check);\n"
     "                          default: this machine\n"
+    "  --whole-system          this machine or sysfs:DIR whole, not only the CPUs\n"
+    "                          and nodes of this process's cpuset (its cgroup)\n"
     "  --hugetlbfs PATH=SIZE   a hugetlbfs mount (the first: default page size)\n";
 
 typedef struct opts {
@@ -56,6 +58,9 @@ static int parse_one(opts *o, int c)
     switch (c) {
     case OPT_HOST:
         o->host_src = optarg;
+        return 0;
+    case VN_CLI_OPT_WHOLE_SYSTEM:
+        vn_cli_set_whole_system();
         return 0;
     case OPT_MODE:
         if ((o->mode = vnuma_mode_from_string(optarg)) < 0)
@@ -94,6 +99,7 @@ static int parse_opts(int argc, char **argv, opts *o)
 {
     static const struct option lo[] = {
         {"host", required_argument, NULL, OPT_HOST},
+        {"whole-system", no_argument, NULL, VN_CLI_OPT_WHOLE_SYSTEM},
         {"mode", required_argument, NULL, OPT_MODE},
         {"distribution", required_argument, NULL, OPT_DIST},
         {"cells", required_argument, NULL, OPT_CELLS},

@@ -51,6 +51,8 @@ static const char usage_plan[] =
     "options:\n"
     "  --host SOURCE           a libvirt capabilities XML file, sysfs:DIR or\n"
     "                          synthetic:SPEC; default: this machine\n"
+    "  --whole-system          this machine or sysfs:DIR whole, not only the CPUs\n"
+    "                          and nodes of this process's cpuset (its cgroup)\n"
     "  --ledger FILE           subtract what the guests recorded in FILE took,\n"
     "                          and record this one (by domain name; a name\n"
     "                          already there is refused).  Locked and atomic.\n"
@@ -92,6 +94,7 @@ static int parse_plan_opts(int argc, char **argv, plan_cli *o)
 {
     static const struct option opts[] = {
         {"host", required_argument, NULL, OPT_HOST},
+        {"whole-system", no_argument, NULL, VN_CLI_OPT_WHOLE_SYSTEM},
         {"ledger", required_argument, NULL, OPT_LEDGER},
         {"release", required_argument, NULL, OPT_RELEASE},
         {"strategy", required_argument, NULL, OPT_STRATEGY},
@@ -111,6 +114,7 @@ static int parse_plan_opts(int argc, char **argv, plan_cli *o)
         vnuma_error *err = NULL;
         switch (c) {
         case OPT_HOST: o->host_src = optarg; break;
+        case VN_CLI_OPT_WHOLE_SYSTEM: vn_cli_set_whole_system(); break;
         case OPT_LEDGER: o->ledger = optarg; break;
         case OPT_RELEASE: o->release = optarg; break;
         case OPT_DEDICATED: vnuma_plan_options_set_dedicated(o->opts, 1); break;

@@ -87,6 +87,8 @@ static const char usage_xml[] =
     "                          for on the host (cells, distances, topology,\n"
     "                          memnodes, vcpupins): a plain libvirt domain\n"
     "  --host SOURCE           the host for --expand (default: this machine)\n"
+    "  --whole-system          this machine or sysfs:DIR whole, not only the CPUs\n"
+    "                          and nodes of this process's cpuset (its cgroup)\n"
     "  --hugetlbfs PATH=SIZE   the first gives the default huge page size\n";
 
 static const char usage_host_opts[] =
@@ -94,6 +96,8 @@ static const char usage_host_opts[] =
     "                          sysfs:DIR (a recorded sysfs tree), synthetic:SPEC\n"
     "                          (a made-up host: docs/synthetic-hosts.md), or none\n"
     "                          (skip host rules); default: this machine\n"
+    "  --whole-system          this machine or sysfs:DIR whole, not only the CPUs\n"
+    "                          and nodes of this process's cpuset (its cgroup)\n"
     "  --hugetlbfs PATH=SIZE   a hugetlbfs mount and its page size (repeatable;\n"
     "                          the first is the default huge page size), or\n"
     "                          none; default: as libvirt finds them, from\n"
@@ -143,6 +147,7 @@ static int parse_opts(int argc, char **argv, const char *cmd, const char *help,
 {
     static const struct option opts[] = {
         {"host", required_argument, NULL, OPT_HOST},
+        {"whole-system", no_argument, NULL, VN_CLI_OPT_WHOLE_SYSTEM},
         {"hugetlbfs", required_argument, NULL, OPT_HUGETLBFS},
         {"memory-backing-dir", required_argument, NULL, OPT_BACKING_DIR},
         {"domain-id", required_argument, NULL, OPT_DOMAIN_ID},
@@ -159,6 +164,9 @@ static int parse_opts(int argc, char **argv, const char *cmd, const char *help,
         switch (o) {
         case OPT_HOST:
             c->host_src = optarg;
+            break;
+        case VN_CLI_OPT_WHOLE_SYSTEM:
+            vn_cli_set_whole_system();
             break;
         case OPT_HUGETLBFS:
             if (vnuma_config_add_hugetlbfs_spec(c->cfg, optarg, &err) < 0) {

@@ -288,13 +288,46 @@ static void json_node(vn_buf *b, const vn_host_node *n)
     vn_buf_addf(b, "%*s}", b->indent, "");
 }
 
+/* What the process's cpuset restricted, only when it did (host_cpuset.c):
+ * "cpuset": {"cpus": "0-5", "cpus_file": ..., "mems": ..., "mems_file": ...,
+ * "outside_mems": "6-7", "hidden_cpus": 26}; a set the cgroup does not
+ * restrict is null. */
+static void json_cpuset(vn_buf *b, const vn_host *h)
+{
+    const vn_host_cpuset *cs = &h->cpuset;
+    if (!cs->cpus && !cs->mems)
+        return;
+    const vn_bitmap *sets[3] = {cs->cpus, cs->mems, h->outside_mems};
+    const char *files[2] = {cs->cpus_file, cs->mems_file};
+    static const char *const keys[3] = {"cpus", "mems", "outside_mems"};
+    vn_buf_add(b, "\n  \"cpuset\": {");
+    for (int i = 0; i < 3; i++) {
+        vn_buf_addf(b, "%s\"%s\": ", i ? ", " : "", keys[i]);
+        if (sets[i]) {
+            VN_AUTOFREE char *s = vn_bitmap_format(sets[i]);
+            vn_buf_add_json_string(b, s);
+        } else {
+            vn_buf_add(b, i == 2 ? "\"\"" : "null");
+        }
+        if (i < 2) {
+            vn_buf_addf(b, ", \"%s_file\": ", keys[i]);
+            if (files[i])
+                vn_buf_add_json_string(b, files[i]);
+            else
+                vn_buf_add(b, "null");
+        }
+    }
+    vn_buf_addf(b, ", \"hidden_cpus\": %zu},", h->hidden_cpus);
+}
+
 char *vn_host_format_json(const vn_host *h)
 {
     vn_buf b = {0};
     vn_buf_add(&b, "{\n  \"source\": ");
     vn_buf_add_json_string(&b, h->source);
-    vn_buf_addf(&b, ",\n  \"numa_fake\": %s,\n  \"hugepage_sizes_kib\": [",
-                h->numa_fake ? "true" : "false");
+    vn_buf_addf(&b, ",\n  \"numa_fake\": %s,", h->numa_fake ? "true" : "false");
+    json_cpuset(&b, h);
+    vn_buf_add(&b, "\n  \"hugepage_sizes_kib\": [");
     for (size_t i = 0; i < h->nhugepage_sizes; i++)
         vn_buf_addf(&b, "%s%llu", i ? ", " : "", (unsigned long long)h->hugepage_sizes_kib[i]);
     vn_buf_add(&b, "],\n  \"nodes\": [\n");

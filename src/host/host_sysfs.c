@@ -31,6 +31,8 @@
  * Without node/ (a kernel without NUMA) the host gets one node 0 holding
  * every cpuN and the memory of /proc/meminfo, like libvirt's
  * virCapabilitiesHostNUMAInitFake; numa_fake is then set.
+ * Then, unless whole_system, the host is restricted to the cpuset the
+ * tree's proc/ and cgroup mounts give (host_cpuset.c), as hwloc does.
  *
  * Every file is read through the seam (os/os.h), whole, with a size cap,
  * a regular file only (a FIFO or device planted in a recorded tree is
@@ -652,6 +654,11 @@ static int locate(sysfs_ctx *c, const char *root)
 
 vn_host *vn_host_load_sysfs(const char *root, vn_error *err)
 {
+    return vn_host_load_sysfs_with(root, NULL, err);
+}
+
+vn_host *vn_host_load_sysfs_with(const char *root, const vn_host_load_opts *o, vn_error *err)
+{
     if (!root)
         root = "";
     sysfs_ctx c = {.host = vn_host_new(), .err = err, .page_kib = RECORDED_PAGE_KIB,
@@ -686,6 +693,13 @@ vn_host *vn_host_load_sysfs(const char *root, vn_error *err)
     free(c.proc);
     free(c.mm_hugepages);
     free(c.cpu_owner);
+    if (r == 0 && !(o && o->whole_system)) {
+        vn_host_cpuset cs;
+        const char *cg = live && o && o->cpuset_root ? o->cpuset_root : root;
+        r = vn_host_read_cpuset(cg, &cs, err);
+        if (r == 0)
+            vn_host_restrict(c.host, &cs);
+    }
     if (r == 0)
         r = vn_host_check(c.host, err);
     if (r < 0) {

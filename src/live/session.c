@@ -75,7 +75,7 @@ void vn_lv_close(vn_live *l)
 const vn_host *vn_lv_host(vn_live *l, vn_error *err)
 {
     if (!l->host && !vn_host_source_is_none(l->o->host_source))
-        l->host = vn_host_load(l->o->host_source, err);
+        l->host = vn_host_load_with(l->o->host_source, &l->o->host_load, err);
     if (!l->host && !vn_host_source_is_none(l->o->host_source))
         vn_ap_step_failed(err, "the host");
     return l->host;

@@ -4,16 +4,28 @@
 #include "model/host.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 vn_host *vn_host_new(void)
 {
     return vn_calloc(1, sizeof(vn_host));
 }
 
+void vn_host_cpuset_clear(vn_host_cpuset *cs)
+{
+    vn_bitmap_free(cs->cpus);
+    vn_bitmap_free(cs->mems);
+    free(cs->cpus_file);
+    free(cs->mems_file);
+    memset(cs, 0, sizeof(*cs));
+}
+
 void vn_host_free(vn_host *h)
 {
     if (!h)
         return;
+    vn_host_cpuset_clear(&h->cpuset);
+    vn_bitmap_free(h->outside_mems);
     for (size_t i = 0; i < h->nnodes; i++) {
         vn_host_node *n = &h->nodes[i];
         for (size_t j = 0; j < n->ncpus; j++)
@@ -113,8 +125,18 @@ int vn_host_nodeset_available(const vn_host *h, const vn_bitmap *nodes, vn_error
     if (!nodes || !h)
         return 0;
     vn_bitmap_foreach(nodes, n) {
-        if (!vn_host_node_available(h, (unsigned)n)) {
+        bool outside = h->outside_mems && vn_bitmap_is_set(h->outside_mems, (unsigned)n);
+        if (!outside && !vn_host_node_available(h, (unsigned)n)) {
             vn_error_setc(err, VNUMA_ERR_HOST, VN_ERRC_UNSUPPORTED, "NUMA node %d is unavailable", n);
+            return -1;
+        }
+    }
+    vn_bitmap_foreach(nodes, n) {
+        if (h->outside_mems && vn_bitmap_is_set(h->outside_mems, (unsigned)n)) {
+            VN_AUTOFREE char *allowed = vn_bitmap_format(h->cpuset.mems);
+            vn_error_setc(err, VNUMA_ERR_HOST, VN_ERRC_NONE,
+                          "host NUMA node %d is outside this process's cpuset.mems %s (%s)", n,
+                          allowed, h->cpuset.mems_file);
             return -1;
         }
     }

@@ -57,6 +57,16 @@ typedef struct vn_host_node {
     size_t ndistances;
 } vn_host_node;
 
+/* The calling process's cpuset (host_cpuset.c): the CPUs and memory nodes
+ * its cgroup lets it use.  NULL set: everything (no cpuset controller, no
+ * cgroup, or the file is absent); _file: where the set was read. */
+typedef struct vn_host_cpuset {
+    vn_bitmap *cpus;
+    char *cpus_file;
+    vn_bitmap *mems;
+    char *mems_file;
+} vn_host_cpuset;
+
 typedef struct vn_host {
     vn_host_node *nodes;              /* sorted by id */
     size_t nnodes;
@@ -67,6 +77,13 @@ typedef struct vn_host {
                                          (libvirt's virCapabilitiesHostNUMAInitFake) */
     uint64_t sample_cs;               /* length of the CPU load sample in 1/100 s; 0: no
                                          sample, every online CPU counts as idle */
+    vn_host_cpuset cpuset;            /* what the host was restricted to (vn_host_restrict);
+                                         all NULL: not restricted (--whole-system, or
+                                         a source without a cgroup) */
+    vn_bitmap *outside_mems;          /* the machine's nodes outside cpuset.mems (NULL:
+                                         none): removed from nodes, or kept with no
+                                         memory where they hold allowed CPUs */
+    size_t hidden_cpus;               /* CPUs removed: outside cpuset.cpus or in a hidden node */
 } vn_host;
 
 vn_host *vn_host_new(void);
@@ -87,8 +104,12 @@ bool vn_host_has_node(const vn_host *h, unsigned id);
  * libvirt finds no node available, not even 0). */
 bool vn_host_node_available(const vn_host *h, unsigned id);
 /* virNumaNodesetIsAvailable: every node of `nodes` is available, else
- * "NUMA node N is unavailable" (VNUMA_ERR_HOST).  NULL nodes or host:
- * nothing to check. */
+ * "NUMA node N is unavailable" (VNUMA_ERR_HOST), libvirt's message for a
+ * node the machine does not have (a node hidden by the process's cpuset is
+ * one libvirt sees).  Then vnuma's own check, before QEMU's "cannot bind
+ * memory to host NUMA nodes": no node outside the process's cpuset.mems
+ * ("host NUMA node 6 is outside this process's cpuset.mems 0-5 (FILE)").
+ * NULL nodes or host: nothing to check. */
 int vn_host_nodeset_available(const vn_host *h, const vn_bitmap *nodes, vn_error *err);
 /* Distance between two nodes; 10 for itself, 20 when not recorded. */
 unsigned vn_host_distance(const vn_host *h, unsigned from, unsigned to);
@@ -122,16 +143,43 @@ char *vn_host_fingerprint_text(const vn_host *h);
  * 0, or -1 with a VNUMA_ERR_HOST error naming the node ("SOURCE: node 2: ..."). */
 int vn_host_check(const vn_host *h, vn_error *err);
 
+/* host_cpuset.c: the cpuset of the process whose /proc and cgroup mounts
+ * are under root ("" or "/": this process), as hwloc reads it (cgroup v2
+ * cpuset.{cpus,mems}.effective, v1 cpuset.effective_{cpus,mems} else
+ * cpuset.{cpus,mems}).  0 (cs filled, NULL sets where unrestricted) or -1. */
+int vn_host_read_cpuset(const char *root, vn_host_cpuset *cs, vn_error *err);
+void vn_host_cpuset_clear(vn_host_cpuset *cs);
+/* Keep only the nodes of cs->mems and the CPUs of cs->cpus, as hwloc
+ * restricts its topology: a node whose CPUs are all outside stays, without
+ * CPUs; a node outside cs->mems goes, unless it holds allowed CPUs (hwloc
+ * keeps those PUs): then it stays with them and no memory.  The nodes
+ * outside cs->mems are recorded in h->outside_mems.  Takes cs over
+ * (h->cpuset; cs cleared). */
+void vn_host_restrict(vn_host *h, vn_host_cpuset *cs);
+
+/* How a host is loaded.  whole_system: not restricted to the cpuset
+ * (hwloc's --whole-system); cpuset_root: where this machine's /proc and
+ * cgroup mounts are read for its cpuset (NULL: /), for the live source
+ * only (a recorded tree holds its own). */
+typedef struct vn_host_load_opts {
+    bool whole_system;
+    const char *cpuset_root;
+} vn_host_load_opts;
+
 /* Loaders.  vn_host_load picks one from a source string (host_load.c):
  * NULL or "" this machine, "sysfs:DIR", "synthetic:SPEC", "none" (no host:
  * NULL without an error), else a capabilities XML file. */
 vn_host *vn_host_load(const char *source, vn_error *err);
+vn_host *vn_host_load_with(const char *source, const vn_host_load_opts *o, vn_error *err);
 bool vn_host_source_is_none(const char *source);
 vn_host *vn_host_load_caps_file(const char *path, vn_error *err);
 vn_host *vn_host_load_caps_memory(const char *xml, size_t len, vn_error *err);
 /* root: "" or "/" for the live machine; else a recorded tree holding sys/
  * (or system/, as libvirt's fixtures do). */
 vn_host *vn_host_load_sysfs(const char *root, vn_error *err);
+/* The same, the cpuset honoured unless o->whole_system (o NULL: honoured,
+ * read under root). */
+vn_host *vn_host_load_sysfs_with(const char *root, const vn_host_load_opts *o, vn_error *err);
 /* spec: hwloc's synthetic syntax plus memory, pages and distances
  * ("package:2 numa:2 core:4 pu:2 mem=16G"); see host_synthetic.c and
  * docs/synthetic-hosts.md.  The part after "synthetic:" in a --host source. */

@@ -32,7 +32,7 @@ while read -r host req answer chosen; do
     case $host in ''|'#'*) continue ;; esac
     total=$((total + 1))
     root=$(tree "$host") || { echo "FAIL: $host: cannot extract"; failn=$((failn + 1)); continue; }
-    got=$("$vnuma" advise --host "sysfs:$root" -w "$req" 2>/dev/null)
+    got=$("$vnuma" advise --whole-system --host "sysfs:$root" -w "$req" 2>/dev/null)
     want=$answer
     if [ "$answer" != "$chosen" ]; then
         d=$(difference "$host" "$req")

@@ -64,7 +64,7 @@ if [ -n "$FIXTURES" ] && [ -d "$FIXTURES/hosts" ] && command -v bzip2 >/dev/null
     for n in offline-cpu0-node0 64intel64-fakeKNL-SNC4-hybrid fakeheteromemtiers 256ia64-64n2s2c; do
         [ -f "$FIXTURES/hosts/$n.tar.bz2" ] || continue
         tar -xjf "$FIXTURES/hosts/$n.tar.bz2" -C "$tmp" || { bad "$n: cannot unpack"; continue; }
-        "$VNUMA" host --host "sysfs:$tmp/$n" --format svg >"$OUT/$n.svg" || { bad "$n: vnuma host failed"; continue; }
+        "$VNUMA" host --whole-system --host "sysfs:$tmp/$n" --format svg >"$OUT/$n.svg" || { bad "$n: vnuma host failed"; continue; }
         render "$n"
         check_png "$n" 300 50 1700 4000
     done

@@ -34,6 +34,9 @@
 #include "host/host_format.h"
 
 static const char *fixtures;      /* the shared fixtures folder, or NULL */
+/* The trees' files are compared with the whole tree (--whole-system);
+ * test_hwloc_cpuset compares the cpuset-restricted reading with hwloc's. */
+static const vn_host_load_opts whole = {.whole_system = true};
 static char unpacked[256];        /* where the archives were unpacked */
 
 /* ---- small independent readers -------------------------------------- */
@@ -190,7 +193,7 @@ static void check_tree(const char *tree)
 {
     char *sys = sysdir_of(tree);
     vn_error e = {0};
-    vn_host *h = vn_host_load_sysfs(tree, &e);
+    vn_host *h = vn_host_load_sysfs_with(tree, &whole, &e);
     if (!h)
         fail_msg("%s: %s", tree, e.msg);
     /* node ids: the nodeN folders */
@@ -269,7 +272,7 @@ static vn_host *load_fixture(const char *name)
 {
     char *tree = vn_asprintf("%s/%s", unpacked, name);
     vn_error e = {0};
-    vn_host *h = vn_host_load_sysfs(tree, &e);
+    vn_host *h = vn_host_load_sysfs_with(tree, &whole, &e);
     if (!h)
         fail_msg("%s: %s", tree, e.msg);
     free(tree);
@@ -473,6 +476,119 @@ static void test_hwloc(void **state)
     check_hwloc("40intel64-4n10c+pci-conflicts", false);
     check_hwloc("offline-cpu0-node0", false);
     check_hwloc("fakememinitiators-1np2c+1npp+gi", false);
+}
+
+/* The cpuset a recorded tree holds (its proc/self/cpuset or cgroup, its
+ * cgroup mounts) restricts the reading as it restricts hwloc's: the
+ * NUMANodes hwloc kept are our nodes less those outside cpuset.mems (kept
+ * only for their allowed CPUs, with no memory), its PUs our CPUs.  hwloc
+ * also lists PUs that sysfs puts in no node (offline-cpu0-node0): ours are
+ * then among its PUs. */
+static void check_hwloc_cpuset(const char *output, const char *tree, bool pus_exact)
+{
+    char *path = vn_asprintf("%s/hosts/%s.hwloc-output", fixtures, output);
+    char *out = slurp(path);
+    free(path);
+    assert_non_null(out);
+    vn_bitmap *nodes = vn_bitmap_new(), *pus = vn_bitmap_new();
+    for (char *t = out; (t = strstr(t, "NUMANode")) != NULL; t++) {
+        unsigned l, p;
+        const char *q = t + 8;
+        if (*q == '(')
+            q = strchr(q, ')') + 1;
+        if (sscanf(q, " L#%u (P#%u", &l, &p) == 2)
+            vn_bitmap_set(nodes, p);
+    }
+    for (char *t = out; (t = strstr(t, "PU L#")) != NULL; t++) {
+        unsigned l, p;
+        if (sscanf(t, "PU L#%u (P#%u", &l, &p) == 2)
+            vn_bitmap_set(pus, p);
+    }
+    char *root = vn_asprintf("%s/%s", unpacked, tree);
+    vn_error e = {0};
+    vn_host *h = vn_host_load_sysfs(root, &e);
+    if (!h)
+        fail_msg("%s: %s", root, e.msg);
+    vn_bitmap *ours = vn_bitmap_new(), *cpus = vn_bitmap_new();
+    for (size_t i = 0; i < h->nnodes; i++) {
+        const vn_host_node *n = &h->nodes[i];
+        bool outside = h->outside_mems && vn_bitmap_is_set(h->outside_mems, n->id);
+        if (!outside)
+            vn_bitmap_set(ours, n->id);
+        else
+            assert_int_equal(n->mem_kib, 0);
+        for (size_t j = 0; j < n->ncpus; j++)
+            vn_bitmap_set(cpus, n->cpus[j].id);
+    }
+    char *a = vn_bitmap_format(ours), *b = vn_bitmap_format(nodes);
+    char *c = vn_bitmap_format(cpus), *d = vn_bitmap_format(pus);
+    if (!vn_bitmap_equal(ours, nodes))
+        fail_msg("%s: nodes %s, hwloc's %s", tree, a, b);
+    if (pus_exact ? !vn_bitmap_equal(cpus, pus) : !vn_bitmap_is_subset(cpus, pus))
+        fail_msg("%s: CPUs %s, hwloc's PUs %s", tree, c, d);
+    free(a), free(b), free(c), free(d);
+    vn_bitmap_free(ours), vn_bitmap_free(cpus), vn_bitmap_free(nodes), vn_bitmap_free(pus);
+    vn_host_free(h);
+    free(root);
+    free(out);
+}
+
+static void test_hwloc_cpuset(void **state)
+{
+    (void)state;
+    if (!fixtures)
+        skip();
+    static const char *same[] = {
+        "16amd64-8n2c", "256ia64-64n2s2c", "48amd64-4d2n6c-sparse", "64amd64-4s2n4ca2co",
+        "8em64t-4c2t", "96em64t-4n4d3ca2co", "64intel64-fakeKNL-SNC4-hybrid",
+        "40intel64-4n10c+pci-conflicts", "fakeheteromemtiers", "fakememinitiators-1np2c+1npp+gi",
+    };
+    for (size_t i = 0; i < VN_ARRAY_LEN(same); i++)
+        check_hwloc_cpuset(same[i], same[i], true);
+    check_hwloc_cpuset("offline-cpu0-node0", "offline-cpu0-node0", false);
+    check_hwloc_cpuset("32amd64-4s2n4c-cgroup2", "32amd64-4s2n4c-cgroup", true);
+
+    /* The cgroup v2 tree by hand: /proc/self/cpuset names
+     * /uid_2008/job_15389/step_0 of the cgroup2 mount /cgroup/unified
+     * (proc/mounts; its cgroup.controllers lists cpuset), whose
+     * cpuset.cpus.effective and cpuset.mems.effective say 0-5. */
+    char *root = vn_asprintf("%s/32amd64-4s2n4c-cgroup", unpacked);
+    vn_error e = {0};
+    vn_host *h = vn_host_load_sysfs_with(root, &whole, &e);
+    assert_non_null(h);
+    size_t ncpus = 0;
+    for (size_t i = 0; i < h->nnodes; i++)
+        ncpus += h->nodes[i].ncpus;
+    assert_int_equal(h->nnodes, 8);              /* before: node0..node7, cpu0..cpu31 */
+    assert_int_equal(ncpus, 32);
+    assert_null(h->outside_mems);
+    vn_host_free(h);
+    h = vn_host_load_sysfs(root, &e);
+    assert_non_null(h);
+    assert_int_equal(h->nnodes, 6);
+    char *want = vn_asprintf("%s/cgroup/unified/uid_2008/job_15389/step_0/cpuset.mems.effective", root);
+    assert_string_equal(h->cpuset.mems_file, want);
+    free(want);
+    char *s = vn_bitmap_format(h->outside_mems);
+    assert_string_equal(s, "6-7");
+    free(s);
+    assert_int_equal(h->hidden_cpus, 26);
+    /* libvirt's message for a node the machine lacks; vnuma's for one the
+     * cpuset leaves out, naming the set and the file */
+    vn_bitmap *ask = vn_bitmap_parse("0,9", 1024, &e);
+    assert_int_equal(vn_host_nodeset_available(h, ask, &e), -1);
+    assert_string_equal(e.msg, "unsupported configuration: NUMA node 9 is unavailable");
+    vn_bitmap_free(ask);
+    ask = vn_bitmap_parse("5-6", 1024, &e);
+    e = (vn_error){0};
+    assert_int_equal(vn_host_nodeset_available(h, ask, &e), -1);
+    char *msg = vn_asprintf("host NUMA node 6 is outside this process's cpuset.mems 0-5 "
+                            "(%s/cgroup/unified/uid_2008/job_15389/step_0/cpuset.mems.effective)", root);
+    assert_string_equal(e.msg, msg);
+    free(msg);
+    vn_bitmap_free(ask);
+    vn_host_free(h);
+    free(root);
 }
 
 /* ---- synthetic trees ------------------------------------------------- */
@@ -751,6 +867,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_known_facts),
         cmocka_unit_test(test_libvirt_caps),
         cmocka_unit_test(test_hwloc),
+        cmocka_unit_test(test_hwloc_cpuset),
         cmocka_unit_test(test_synthetic_tree),
         cmocka_unit_test(test_non_numa),
         cmocka_unit_test(test_errors),
