@@ -27,7 +27,11 @@ static const char style[] =
     "rect.puoff { fill: #9a9a9a; stroke: #666666; stroke-dasharray: 2,2; }\n"
     "rect.bar { fill: #ffffff; stroke: #888888; }\n"
     "rect.used { fill: #9a9a9a; }\n"
-    "]]></style>\n";
+    "rect.unknown { fill: url(#unknown); stroke: #888888; }\n"
+    "]]></style>\n"
+    "<defs><pattern id=\"unknown\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\">"
+    "<rect width=\"6\" height=\"6\" fill=\"#d0d0d0\"/>"
+    "<path d=\"M0,6 L6,0\" stroke=\"#707070\" stroke-width=\"1.5\"/></pattern></defs>\n";
 
 /* PU fill: the colours of the overlay cells pinning it, as stripes. */
 static void draw_pu(vn_buf *b, const layout *L, const vn_host_cpu *c, int x, int y)
@@ -88,11 +92,14 @@ static void draw_core(vn_buf *b, const layout *L, const lnode *ln, const lcore *
     vn_buf_add(b, "</g>\n");
 }
 
-/* Memory bar: used memory grey, then each cell's placement in its colour. */
+/* Memory bar: used memory grey, then each cell's placement in its colour;
+ * a node whose free memory the source does not give (a capabilities file
+ * without it, a sysfs node without MemFree) has a hatched bar ("bar
+ * unknown"): empty would read as all free. */
 static void draw_bar(vn_buf *b, const layout *L, const vn_host_node *n, int x, int y, int w)
 {
-    vn_buf_addf(b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" class=\"bar\"/>\n",
-                x, y, w, BAR_H);
+    vn_buf_addf(b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" class=\"bar%s\"/>\n",
+                x, y, w, BAR_H, n->has_free || !n->mem_kib ? "" : " unknown");
     if (!n->mem_kib)
         return;
     uint64_t used = n->mem_kib > n->free_kib ? n->mem_kib - n->free_kib : 0;
@@ -152,6 +159,16 @@ static void node_tooltip(vn_buf *b, const lnode *ln)
                 *o ? " (offline: " : "", o, *o ? ")" : "");
 }
 
+static void package_title(vn_buf *b, int socket, int x, int y)
+{
+    char t[48];
+    if (socket >= 0)
+        snprintf(t, sizeof(t), "Package P#%d", socket);
+    else
+        snprintf(t, sizeof(t), "Package (unknown socket)");
+    svg_text_at(b, x + GAP, y + GAP + 10, "head", t);
+}
+
 static void draw_node(vn_buf *b, const layout *L, const lnode *ln, int x, int y)
 {
     vn_buf_addf(b, "<g id=\"node%u\" class=\"node%s\">\n", ln->n->id, ln->memonly ? " memonly" : "");
@@ -163,26 +180,34 @@ static void draw_node(vn_buf *b, const layout *L, const lnode *ln, int x, int y)
         svg_text_at(b, x + GAP, ty + 10, i ? "info" : "head", ln->lines[i]);
     draw_bar(b, L, ln->n, x + GAP, ty + 2, ln->bx.w - 2 * GAP);
     draw_marks(b, L, ln->n, x + GAP, ty + BAR_H + GAP);
-    for (size_t i = 0; i < ln->ncores; i++)
+    for (size_t i = 0; i < ln->nsubs; i++) {
+        const lsub *s = &ln->subs[i];
+        int sx = x + s->bx.x, sy = y + s->bx.y;
+        vn_buf_addf(b, "<g class=\"package\">\n<rect x=\"%d\" y=\"%d\" width=\"%d\" "
+                    "height=\"%d\" class=\"package\"/>\n", sx, sy, s->bx.w, s->bx.h);
+        package_title(b, s->socket, sx, sy);
+        for (size_t j = 0; j < s->ncores; j++) {
+            const lcore *c = &ln->cores[s->cores[j]];
+            draw_core(b, L, ln, c, x + c->bx.x, y + c->bx.y);
+        }
+        vn_buf_add(b, "</g>\n");
+    }
+    for (size_t i = 0; !ln->nsubs && i < ln->ncores; i++)
         draw_core(b, L, ln, &ln->cores[i], x + ln->cores[i].bx.x, y + ln->cores[i].bx.y);
     vn_buf_add(b, "</g>\n");
 }
 
 static void draw_package(vn_buf *b, const layout *L, const lpkg *p, int x, int y)
 {
-    if (p->socket != -2) {
+    bool boxed = p->socket != -2 && !p->inner;
+    if (boxed) {
         vn_buf_addf(b, "<g class=\"package\">\n<rect x=\"%d\" y=\"%d\" width=\"%d\" "
                     "height=\"%d\" class=\"package\"/>\n", x, y, p->bx.w, p->bx.h);
-        char t[48];
-        if (p->socket >= 0)
-            snprintf(t, sizeof(t), "Package P#%d", p->socket);
-        else
-            snprintf(t, sizeof(t), "Package (unknown socket)");
-        svg_text_at(b, x + GAP, y + GAP + 10, "head", t);
+        package_title(b, p->socket, x, y);
     }
     for (size_t i = 0; i < p->nnodes; i++)
         draw_node(b, L, &L->nodes[p->nodes[i]], x + p->nb[i].x, y + p->nb[i].y);
-    if (p->socket != -2)
+    if (boxed)
         vn_buf_add(b, "</g>\n");
 }
 
@@ -341,6 +366,7 @@ static int draw_key(vn_buf *b, int x, int y)
     static const struct { const char *cls, *name; } k[] = {
         {"package", "package"}, {"node", "NUMA node"}, {"memonly", "memory-only node"},
         {"core", "core"}, {"pu", "PU (CPU)"}, {"puoff", "offline CPU"},
+        {"bar unknown", "free memory unknown"},
     };
     vn_buf_add(b, "<g class=\"key\">\n");
     for (size_t i = 0; i < VN_ARRAY_LEN(k); i++) {

@@ -87,16 +87,30 @@ void svg_text_at(vn_buf *b, int x, int y, const char *cls, const char *s);
 typedef struct lcore {
     size_t *pus;                 /* indices into the node's cpus */
     size_t npus;
+    int socket;                  /* socket id of its first PU; -1 unknown */
     box bx;
     box *pub;                    /* PU boxes, relative to the core */
 } lcore;
+
+/* A package drawn inside a node: a node whose CPUs sit in several
+ * packages (e.g. 2 sockets per node) holds one box per package, as lstopo
+ * draws a NUMA node beside the packages of its group. */
+typedef struct lsub {
+    int socket;
+    size_t *cores;               /* indices into the node's cores */
+    size_t ncores;
+    box bx;                      /* relative to the node */
+} lsub;
 
 typedef struct lnode {
     const vn_host_node *n;
     int socket;                  /* lowest known socket id; -1 unknown */
     bool memonly;
+    long anchor;                 /* memory-only: index of the nearest CPU node, -1 none */
     lcore *cores;
     size_t ncores;
+    lsub *subs;                  /* packages inside the node, when more than one */
+    size_t nsubs;
     char **lines;                /* header lines (the first is the title) */
     size_t nlines;
     size_t nmarks;               /* overlay cells using this node */
@@ -106,6 +120,7 @@ typedef struct lnode {
 
 typedef struct lpkg {
     int socket;                  /* -1: unknown; -2: memory-only nodes without a package (no box) */
+    bool inner;                  /* nodes holding their packages (lsub): no box around them */
     size_t *nodes;               /* indices into layout.nodes */
     size_t nnodes;
     box bx;
@@ -120,6 +135,8 @@ typedef struct layout {
     lpkg *pkgs;
     size_t npkgs;
     int pu_h, core_w, tcols, node_w;
+    int sub_w;                   /* width of a package box inside a node */
+    size_t sub_cpr;              /* cores per row in it */
 } layout;
 
 /* svg_layout.c: does overlay cell c use the node, its memory there; does
