@@ -53,6 +53,11 @@ typedef struct vn_svg_cell {
     vn_bitmap *host_cpus;         /* owned; host CPUs its vCPUs are pinned to; may be NULL */
     vn_svg_pin *pins;             /* optional vCPU labels per host CPU */
     size_t npins;
+    vn_bitmap *reserved;          /* owned; host CPUs held for it but not pinned (the
+                                     idle SMT siblings of thread policy isolate): drawn
+                                     framed in its colour, "rsvd"; may be NULL */
+    bool other;                   /* another guest (a ledger's, drawn under a plan):
+                                     one neutral colour, listed apart in the legend */
 } vn_svg_cell;
 
 typedef struct vn_svg_overlay {
@@ -61,6 +66,8 @@ typedef struct vn_svg_overlay {
     size_t ncells;
 } vn_svg_overlay;
 
+/* The colour of other guests' cells (vn_svg_cell.other). */
+#define VN_SVG_OTHER_COLOUR "#7f7f7f"
 /* Number of colours in the palette (cell colour indexes wrap around). */
 #define VN_SVG_NCOLOURS 12
 /* "#rrggbb" of palette entry i % VN_SVG_NCOLOURS (static string). */
@@ -76,6 +83,8 @@ void vn_svg_cell_add_mem(vn_svg_cell *c, unsigned node, uint64_t kib);
 /* Marks host_cpu as pinned by this cell (sets it in host_cpus); label,
  * e.g. "v3", may be NULL. */
 void vn_svg_cell_pin(vn_svg_cell *c, unsigned host_cpu, const char *label);
+/* Marks host_cpu as reserved for the cell without a vCPU on it. */
+void vn_svg_cell_reserve(vn_svg_cell *c, unsigned host_cpu);
 void vn_svg_overlay_free(vn_svg_overlay *ov);
 
 /* The picture; ov may be NULL (host only).  Caller frees. */

@@ -41,6 +41,10 @@
 
 /* svg_overlay.c: text colour readable on each palette entry. */
 extern const char *const svg_palette_ink[VN_SVG_NCOLOURS];
+/* svg_overlay.c: a cell's fill colour (other guests: VN_SVG_OTHER_COLOUR)
+ * and the text colour readable on it. */
+const char *svg_cell_colour(const vn_svg_cell *c);
+const char *svg_cell_ink(const vn_svg_cell *c);
 
 /* ---- geometry ------------------------------------------------------ */
 

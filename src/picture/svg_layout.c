@@ -280,7 +280,7 @@ static int node_text_w(const layout *L, const lnode *ln)
 static bool overlay_has_labels(const vn_svg_overlay *ov)
 {
     for (size_t i = 0; ov && i < ov->ncells; i++)
-        if (ov->cells[i].npins)
+        if (ov->cells[i].npins || (ov->cells[i].reserved && !vn_bitmap_is_empty(ov->cells[i].reserved)))
             return true;
     return false;
 }
