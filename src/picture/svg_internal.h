@@ -6,7 +6,9 @@
  * See svg.h for what is drawn; the renderer has two halves:
  *
  *   - a layout pass: nodes are grouped into packages (the lowest socket id
- *     of their CPUs), CPUs into cores (vn_host_cpu_core_key: the lowest id
+ *     of their CPUs; a node with CPUs in several packages holds them as
+ *     lsub boxes and goes unboxed), memory-only nodes beside their nearest
+ *     CPU node (a cluster, one row), CPUs into cores (vn_host_cpu_core_key: the lowest id
  *     among a CPU and its SMT siblings), and every box gets a size; boxes
  *     of one level are placed by one helper (svg_flow) in rows of balanced
  *     length, so 64 nodes or 1024 CPUs wrap instead of running off to the
