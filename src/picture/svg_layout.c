@@ -392,16 +392,20 @@ static int cmp_pkg(const void *a, const void *b)
     return x->nodes[0] < y->nodes[0] ? -1 : x->nodes[0] > y->nodes[0];
 }
 
-/* A memory-only node goes beside the nearest node with CPUs (ties: the
- * lowest id), in its package, as hwloc attaches memory to the CPUs near it
- * (KNL's MCDRAM beside its cluster's DDR node); without distances (or CPU
- * nodes) none: they form their own unboxed group. */
-static long memonly_anchor(const layout *L, const lnode *m)
+/* A memory-only node goes beside the nearest node with CPUs, in its
+ * package, as hwloc attaches memory to the CPUs near it (KNL's MCDRAM
+ * beside its cluster's DDR node): *anchor is that node's index.  When
+ * several CPU nodes are nearest (equal distances say nothing) it goes in
+ * the package of the first of them on its own (*anchor -1); without
+ * distances (or CPU nodes) in an unboxed group of its own (returns NULL). */
+static const lnode *memonly_near(const layout *L, const lnode *m, long *anchor)
 {
+    *anchor = -1;
     if (!svg_host_has_distances(L->h))
-        return -1;
+        return NULL;
     long best = -1;
     unsigned bestd = 0;
+    bool tie = false;
     for (size_t i = 0; i < L->nnodes; i++) {
         const lnode *c = &L->nodes[i];
         if (c->memonly)
@@ -410,19 +414,24 @@ static long memonly_anchor(const layout *L, const lnode *m)
         if (best < 0 || d < bestd) {
             best = (long)i;
             bestd = d;
+            tie = false;
+        } else if (d == bestd) {
+            tie = true;
         }
     }
-    return best;
+    if (best >= 0 && !tie)
+        *anchor = best;
+    return best >= 0 ? &L->nodes[best] : NULL;
 }
 
 static void group_packages(layout *L)
 {
     for (size_t i = 0; i < L->nnodes; i++) {
         lnode *ln = &L->nodes[i];
-        ln->anchor = ln->memonly ? memonly_anchor(L, ln) : -1;
-        const lnode *host = ln->anchor >= 0 ? &L->nodes[ln->anchor] : ln;
-        lpkg *p = ln->memonly && ln->anchor < 0 ? pkg_for(L, -2, false)
-                                                : pkg_for(L, host->socket, host->nsubs > 0);
+        const lnode *host = ln->memonly ? memonly_near(L, ln, &ln->anchor) : ln;
+        if (!ln->memonly)
+            ln->anchor = -1;
+        lpkg *p = !host ? pkg_for(L, -2, false) : pkg_for(L, host->socket, host->nsubs > 0);
         *VN_APPEND(p->nodes, p->nnodes) = i;
     }
     if (L->npkgs > 1)

@@ -15,6 +15,10 @@ usage: fixtures.py VNUMA FIXTURES
     free figure ("node N free: <not available>" in the numactl text), so
     their bar is drawn as unknown ("free unknown", class "bar unknown"),
     nodes 4-7 have one (no "free unknown").
+  fakeheteromemtiers: the memory-only nodes 4, 6, 8, 9 are at distance 20
+    from every CPU node (0-2; numactl's table): none is nearest, so none is
+    put beside node 0: they follow the CPU nodes, in id order (drawn 0, 1,
+    2, 4, 6, 8, 9).
 Prints one line per failure; exit 1 on any, 77 when bzip2/tar are missing."""
 import os
 import re
@@ -152,6 +156,15 @@ def check_knl(svg, lines):
             fails.append("%s: node %d has a free figure but is drawn as unknown" % (name, n))
 
 
+def check_ties(svg):
+    name = "fakeheteromemtiers"
+    order = [int(g.get("id")[4:]) for g in svg.iter(NS + "g")
+             if re.fullmatch(r"node\d+", g.get("id") or "")]
+    if order != [0, 1, 2, 4, 6, 8, 9]:
+        fails.append("%s: nodes drawn in the order %s, expected [0, 1, 2, 4, 6, 8, 9] "
+                     "(no CPU node is nearest to the memory-only ones)" % (name, order))
+
+
 def main(vnuma, fixtures):
     if not shutil.which("tar") or not shutil.which("bzip2"):
         print("tar or bzip2 missing: skipped")
@@ -161,6 +174,7 @@ def main(vnuma, fixtures):
                        hwloc(fixtures, "256ia64-64n2s2c"))
         check_knl(picture(vnuma, fixtures, tmp, "64intel64-fakeKNL-SNC4-hybrid"),
                   hwloc(fixtures, "64intel64-fakeKNL-SNC4-hybrid"))
+        check_ties(picture(vnuma, fixtures, tmp, "fakeheteromemtiers"))
     for f in fails[:40]:
         print("FAIL " + f)
     if len(fails) > 40:
