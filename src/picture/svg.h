@@ -74,7 +74,7 @@ typedef struct vn_svg_overlay {
 } vn_svg_overlay;
 
 /* The colour of other guests' cells (vn_svg_cell.other). */
-#define VN_SVG_OTHER_COLOUR "#7f7f7f"
+#define VN_SVG_OTHER_COLOUR "#505050"
 /* Number of colours in the palette (cell colour indexes wrap around). */
 #define VN_SVG_NCOLOURS 12
 /* "#rrggbb" of palette entry i % VN_SVG_NCOLOURS (static string). */

@@ -8,10 +8,10 @@
 # P#8, their siblings P#1 and P#9 kept idle; tests/plan/svg/README s04).
 # Then the same domain named iso2 is planned as a picture with that ledger:
 #   - iso is listed apart ("Other guests"), "other guest iso - host CPUs
-#     0-1,8-9 - 4 GiB on nodes 0-1", in the neutral colour #7f7f7f;
-#   - nodes 0 and 1 carry the mark "other guest iso: 2 GiB" and a #7f7f7f
+#     0-1,8-9 - 4 GiB on nodes 0-1", in the neutral colour #505050;
+#   - nodes 0 and 1 carry the mark "other guest iso: 2 GiB" and a #505050
 #     segment in their memory bar;
-#   - PUs 0, 1, 8 and 9 are filled #7f7f7f (taken), not left white;
+#   - PUs 0, 1, 8 and 9 are filled #505050 (taken), not left white;
 #   - iso2's own 4 CPUs (the ledger after the run): the 2 its vCPUs are
 #     pinned to (labelled v0, v1) and the 2 others drawn reserved (class
 #     "reserved", "rsvd"), and the legend explains vN and rsvd.
@@ -33,7 +33,7 @@ iso2=$(awk '/^guest iso2$/{g=1} g && /^cpus /{print $2; exit}' "$tmp/L")
 python3 - "$tmp/out.svg" "$iso2" <<'PY' || fail "picture"
 import sys, xml.etree.ElementTree as ET
 NS = "{http://www.w3.org/2000/svg}"
-OTHER = "#7f7f7f"
+OTHER = "#505050"
 svg = ET.parse(sys.argv[1]).getroot()
 def parse_set(s):
     out = set()
