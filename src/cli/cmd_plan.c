@@ -77,7 +77,9 @@ static const char usage_plan[] =
     "  --format xml|json|svg   the resolved domain XML (default), the plan, or\n"
     "                          a picture (SVG 1.1) of the host with each guest\n"
     "                          cell drawn on it: its memory on its nodes, its\n"
-    "                          vCPUs on the host CPUs they are pinned to\n"
+    "                          vCPUs on the host CPUs they are pinned to (vN;\n"
+    "                          vN+: other vCPUs too), CPUs held idle (rsvd);\n"
+    "                          with --ledger the other guests too, in grey\n"
     "\n"
     "exit status: 0 ok, 1 invalid input or it does not fit, 2 usage,\n"
     "3 host or system failure\n";

@@ -4,10 +4,14 @@
  *
  * Pure renderer in the spirit of hwloc's lstopo: models in, SVG 1.1 text
  * out, no I/O.  Packages (sockets, from the CPUs' socket ids) are boxes
- * holding their NUMA nodes; each node shows its id, memory (total, free)
- * and huge page pools, and its cores as boxes holding their PUs (SMT
- * siblings share a core box).  Memory-only nodes (CPU-less tiers) are
- * drawn in their own hatched style, offline CPUs greyed.  A distance
+ * holding their NUMA nodes (a node whose CPUs sit in several packages holds
+ * one box per package instead); each node shows its id, memory (total,
+ * free; a hatched bar and "free unknown" where the source has no free
+ * figure) and huge page pools, and its cores as boxes holding their PUs
+ * (SMT siblings share a core box; "P#n" is host CPU n).  Memory-only nodes
+ * (CPU-less tiers) are drawn dashed, beside the CPU node nearest them by
+ * distance (KNL's MCDRAM beside its DDR node, as lstopo groups them),
+ * offline CPUs greyed.  A distance
  * heat-map table sits under the picture.  The layout is deterministic:
  * the same input gives the same bytes.
  *
@@ -15,7 +19,10 @@
  * (an index into a fixed palette), the host nodes it uses, the memory it
  * places on each of them and the host CPUs its vCPUs are pinned to.  Its
  * nodes get a coloured mark with the amount placed, its PUs are filled in
- * its colour, and a legend lists the cells.
+ * its colour (labelled with the first vCPU pinned there, "vN+" when other
+ * vCPUs are pinned there too; the tooltip names all), the CPUs it holds
+ * unpinned are framed ("rsvd"), and a legend lists the cells (other
+ * guests, vn_svg_cell.other, apart and grey) and explains the labels.
  *
  * Filling an overlay: either use the helpers below (they copy strings and
  * keep host_nodes up to date), or fill the structs by hand with memory
@@ -53,6 +60,11 @@ typedef struct vn_svg_cell {
     vn_bitmap *host_cpus;         /* owned; host CPUs its vCPUs are pinned to; may be NULL */
     vn_svg_pin *pins;             /* optional vCPU labels per host CPU */
     size_t npins;
+    vn_bitmap *reserved;          /* owned; host CPUs held for it but not pinned (the
+                                     idle SMT siblings of thread policy isolate): drawn
+                                     framed in its colour, "rsvd"; may be NULL */
+    bool other;                   /* another guest (a ledger's, drawn under a plan):
+                                     one neutral colour, listed apart in the legend */
 } vn_svg_cell;
 
 typedef struct vn_svg_overlay {
@@ -61,6 +73,8 @@ typedef struct vn_svg_overlay {
     size_t ncells;
 } vn_svg_overlay;
 
+/* The colour of other guests' cells (vn_svg_cell.other). */
+#define VN_SVG_OTHER_COLOUR "#505050"
 /* Number of colours in the palette (cell colour indexes wrap around). */
 #define VN_SVG_NCOLOURS 12
 /* "#rrggbb" of palette entry i % VN_SVG_NCOLOURS (static string). */
@@ -76,6 +90,8 @@ void vn_svg_cell_add_mem(vn_svg_cell *c, unsigned node, uint64_t kib);
 /* Marks host_cpu as pinned by this cell (sets it in host_cpus); label,
  * e.g. "v3", may be NULL. */
 void vn_svg_cell_pin(vn_svg_cell *c, unsigned host_cpu, const char *label);
+/* Marks host_cpu as reserved for the cell without a vCPU on it. */
+void vn_svg_cell_reserve(vn_svg_cell *c, unsigned host_cpu);
 void vn_svg_overlay_free(vn_svg_overlay *ov);
 
 /* The picture; ov may be NULL (host only).  Caller frees. */

@@ -27,29 +27,66 @@ static const char style[] =
     "rect.puoff { fill: #9a9a9a; stroke: #666666; stroke-dasharray: 2,2; }\n"
     "rect.bar { fill: #ffffff; stroke: #888888; }\n"
     "rect.used { fill: #9a9a9a; }\n"
-    "]]></style>\n";
+    "rect.unknown { fill: url(#unknown); stroke: #888888; }\n"
+    "]]></style>\n"
+    "<defs><pattern id=\"unknown\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\">"
+    "<rect width=\"6\" height=\"6\" fill=\"#d0d0d0\"/>"
+    "<path d=\"M0,6 L6,0\" stroke=\"#707070\" stroke-width=\"1.5\"/></pattern></defs>\n";
 
-/* PU fill: the colours of the overlay cells pinning it, as stripes. */
+/* The vCPU labels of the pins on host CPU `cpu`, ", "-separated, and their
+ * number. */
+static size_t pu_labels(const vn_svg_overlay *ov, unsigned cpu, vn_buf *all, const char **first)
+{
+    size_t n = 0;
+    for (size_t i = 0; ov && i < ov->ncells; i++) {
+        const vn_svg_cell *cell = &ov->cells[i];
+        for (size_t j = 0; j < cell->npins; j++) {
+            if (cell->pins[j].host_cpu != cpu || !cell->pins[j].label)
+                continue;
+            if (!n++)
+                *first = cell->pins[j].label;
+            else
+                vn_buf_add(all, ", ");
+            svg_add_text(all, cell->pins[j].label, LABEL_MAX);
+        }
+    }
+    return n;
+}
+
+/* The cell holding host CPU `cpu` reserved and unpinned, if any. */
+static const vn_svg_cell *pu_reserver(const vn_svg_overlay *ov, unsigned cpu)
+{
+    for (size_t i = 0; ov && i < ov->ncells; i++)
+        if (ov->cells[i].reserved && vn_bitmap_is_set(ov->cells[i].reserved, cpu))
+            return &ov->cells[i];
+    return NULL;
+}
+
+/* PU fill: the colours of the overlay cells pinning it, as stripes; its
+ * label the first vCPU pinned to it, "vN+" when other vCPUs are pinned to
+ * it too (all named in its tooltip); a PU reserved unpinned is framed in
+ * its cell's colour and says "rsvd". */
 static void draw_pu(vn_buf *b, const layout *L, const vn_host_cpu *c, int x, int y)
 {
     const vn_svg_overlay *ov = L->ov;
     size_t ncol = 0, first = 0;
-    const char *label = NULL;
-    size_t nlabels = 0;
     for (size_t i = 0; ov && i < ov->ncells; i++) {
         const vn_svg_cell *cell = &ov->cells[i];
-        if (!cell->host_cpus || !vn_bitmap_is_set(cell->host_cpus, c->id))
-            continue;
-        if (!ncol++)
+        if (cell->host_cpus && vn_bitmap_is_set(cell->host_cpus, c->id) && !ncol++)
             first = i;
-        for (size_t j = 0; j < cell->npins; j++) {
-            if (cell->pins[j].host_cpu == c->id && cell->pins[j].label) {
-                if (!nlabels++)
-                    label = cell->pins[j].label;
-            }
-        }
     }
-    vn_buf_addf(b, "<g id=\"pu%u\" class=\"pu%s\">\n", c->id, c->online ? "" : " offline");
+    const char *label = NULL;
+    vn_buf all = {0};
+    size_t nlabels = pu_labels(ov, c->id, &all, &label);
+    VN_AUTOFREE char *names = vn_buf_steal(&all);
+    const vn_svg_cell *rsv = ncol ? NULL : pu_reserver(ov, c->id);
+    vn_buf_addf(b, "<g id=\"pu%u\" class=\"pu%s%s\">\n", c->id, c->online ? "" : " offline",
+                rsv ? " reserved" : "");
+    if (nlabels)
+        vn_buf_addf(b, "<title>PU P#%u (host CPU %u): vCPU%s %s</title>\n", c->id, c->id,
+                    nlabels > 1 ? "s" : "", names);
+    else if (rsv)
+        vn_buf_addf(b, "<title>PU P#%u (host CPU %u): reserved, no vCPU</title>\n", c->id, c->id);
     vn_buf_addf(b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" class=\"%s\"/>\n",
                 x, y, PU_W, L->pu_h, c->online ? "pu" : "puoff");
     if (ncol) {
@@ -61,20 +98,25 @@ static void draw_pu(vn_buf *b, const layout *L, const vn_host_cpu *c, int x, int
             int w = k + 1 == (int)ncol ? PU_W - k * sw : sw;
             vn_buf_addf(b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
                         "fill=\"%s\" stroke=\"#444444\"/>\n",
-                        x + k * sw, y, w, L->pu_h, vn_svg_colour(cell->colour));
+                        x + k * sw, y, w, L->pu_h, svg_cell_colour(cell));
             k++;
         }
     }
-    const char *ink = ncol ? svg_palette_ink[ov->cells[first].colour % VN_SVG_NCOLOURS] : NULL;
+    if (rsv)
+        vn_buf_addf(b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" "
+                    "stroke=\"%s\" stroke-width=\"3\" class=\"reserved\"/>\n",
+                    x + 2, y + 2, PU_W - 4, L->pu_h - 4, svg_cell_colour(rsv));
+    const char *ink = ncol ? svg_cell_ink(&ov->cells[first]) : NULL;
     vn_buf_addf(b, "<text x=\"%d\" y=\"%d\" class=\"%s\"%s%s%s>P#%u</text>\n",
                 x + PU_W / 2, y + 12, c->online ? "pu" : "puoff",
                 ink ? " style=\"fill:" : "", ink ? ink : "", ink ? "\"" : "", c->id);
-    if (label) {
+    if (label || (rsv && L->pu_h >= PU_H_LABELLED)) {
         vn_buf_addf(b, "<text x=\"%d\" y=\"%d\" class=\"pu\"%s%s%s>",
                     x + PU_W / 2, y + 25,
                     ink ? " style=\"fill:" : "", ink ? ink : "", ink ? "\"" : "");
-        svg_add_text(b, label, 6);
-        vn_buf_add(b, nlabels > 1 ? "+</text>\n" : "</text>\n");
+        if (label)
+            svg_add_text(b, label, 6);
+        vn_buf_add(b, !label ? "rsvd</text>\n" : nlabels > 1 ? "+</text>\n" : "</text>\n");
     }
     vn_buf_add(b, "</g>\n");
 }
@@ -88,11 +130,14 @@ static void draw_core(vn_buf *b, const layout *L, const lnode *ln, const lcore *
     vn_buf_add(b, "</g>\n");
 }
 
-/* Memory bar: used memory grey, then each cell's placement in its colour. */
+/* Memory bar: used memory grey, then each cell's placement in its colour;
+ * a node whose free memory the source does not give (a capabilities file
+ * without it, a sysfs node without MemFree) has a hatched bar ("bar
+ * unknown"): empty would read as all free. */
 static void draw_bar(vn_buf *b, const layout *L, const vn_host_node *n, int x, int y, int w)
 {
-    vn_buf_addf(b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" class=\"bar\"/>\n",
-                x, y, w, BAR_H);
+    vn_buf_addf(b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" class=\"bar%s\"/>\n",
+                x, y, w, BAR_H, n->has_free || !n->mem_kib ? "" : " unknown");
     if (!n->mem_kib)
         return;
     uint64_t used = n->mem_kib > n->free_kib ? n->mem_kib - n->free_kib : 0;
@@ -111,7 +156,7 @@ static void draw_bar(vn_buf *b, const layout *L, const vn_host_node *n, int x, i
         if (pos + sw > w)
             sw = w - pos;
         vn_buf_addf(b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"/>\n",
-                    x + pos, y, sw, BAR_H, vn_svg_colour(c->colour));
+                    x + pos, y, sw, BAR_H, svg_cell_colour(c));
         pos += sw;
     }
 }
@@ -127,7 +172,7 @@ static void draw_marks(vn_buf *b, const layout *L, const vn_host_node *n, int x,
         if (kib)
             svg_fmt_kib(amount, sizeof(amount), kib);
         vn_buf_addf(b, "<g class=\"mark\"><rect x=\"%d\" y=\"%d\" width=\"10\" height=\"10\" "
-                    "fill=\"%s\" stroke=\"#333333\"/>", x, y + 2, vn_svg_colour(c->colour));
+                    "fill=\"%s\" stroke=\"#333333\"/>", x, y + 2, svg_cell_colour(c));
         vn_buf_addf(b, "<text x=\"%d\" y=\"%d\">", x + 14, y + 11);
         svg_add_text(b, c->label ? c->label : "cell", LABEL_MAX);
         vn_buf_addf(b, "%s%s</text></g>\n", kib ? ": " : "", amount);
@@ -152,6 +197,16 @@ static void node_tooltip(vn_buf *b, const lnode *ln)
                 *o ? " (offline: " : "", o, *o ? ")" : "");
 }
 
+static void package_title(vn_buf *b, int socket, int x, int y)
+{
+    char t[48];
+    if (socket >= 0)
+        snprintf(t, sizeof(t), "Package P#%d", socket);
+    else
+        snprintf(t, sizeof(t), "Package (unknown socket)");
+    svg_text_at(b, x + GAP, y + GAP + 10, "head", t);
+}
+
 static void draw_node(vn_buf *b, const layout *L, const lnode *ln, int x, int y)
 {
     vn_buf_addf(b, "<g id=\"node%u\" class=\"node%s\">\n", ln->n->id, ln->memonly ? " memonly" : "");
@@ -163,26 +218,34 @@ static void draw_node(vn_buf *b, const layout *L, const lnode *ln, int x, int y)
         svg_text_at(b, x + GAP, ty + 10, i ? "info" : "head", ln->lines[i]);
     draw_bar(b, L, ln->n, x + GAP, ty + 2, ln->bx.w - 2 * GAP);
     draw_marks(b, L, ln->n, x + GAP, ty + BAR_H + GAP);
-    for (size_t i = 0; i < ln->ncores; i++)
+    for (size_t i = 0; i < ln->nsubs; i++) {
+        const lsub *s = &ln->subs[i];
+        int sx = x + s->bx.x, sy = y + s->bx.y;
+        vn_buf_addf(b, "<g class=\"package\">\n<rect x=\"%d\" y=\"%d\" width=\"%d\" "
+                    "height=\"%d\" class=\"package\"/>\n", sx, sy, s->bx.w, s->bx.h);
+        package_title(b, s->socket, sx, sy);
+        for (size_t j = 0; j < s->ncores; j++) {
+            const lcore *c = &ln->cores[s->cores[j]];
+            draw_core(b, L, ln, c, x + c->bx.x, y + c->bx.y);
+        }
+        vn_buf_add(b, "</g>\n");
+    }
+    for (size_t i = 0; !ln->nsubs && i < ln->ncores; i++)
         draw_core(b, L, ln, &ln->cores[i], x + ln->cores[i].bx.x, y + ln->cores[i].bx.y);
     vn_buf_add(b, "</g>\n");
 }
 
 static void draw_package(vn_buf *b, const layout *L, const lpkg *p, int x, int y)
 {
-    if (p->socket != -2) {
+    bool boxed = p->socket != -2 && !p->inner;
+    if (boxed) {
         vn_buf_addf(b, "<g class=\"package\">\n<rect x=\"%d\" y=\"%d\" width=\"%d\" "
                     "height=\"%d\" class=\"package\"/>\n", x, y, p->bx.w, p->bx.h);
-        char t[48];
-        if (p->socket >= 0)
-            snprintf(t, sizeof(t), "Package P#%d", p->socket);
-        else
-            snprintf(t, sizeof(t), "Package (unknown socket)");
-        svg_text_at(b, x + GAP, y + GAP + 10, "head", t);
+        package_title(b, p->socket, x, y);
     }
     for (size_t i = 0; i < p->nnodes; i++)
         draw_node(b, L, &L->nodes[p->nodes[i]], x + p->nb[i].x, y + p->nb[i].y);
-    if (p->socket != -2)
+    if (boxed)
         vn_buf_add(b, "</g>\n");
 }
 
@@ -288,48 +351,86 @@ static int distances_width(const vn_host *h)
     return DCELL_W + (int)h->nnodes * cw;
 }
 
-/* One legend line per overlay cell: swatch, label, PUs, memory per node. */
+/* One legend line: swatch, label, host CPUs, memory, nodes. */
+static int legend_cell(vn_buf *b, const vn_svg_cell *c, int x, int y)
+{
+    vn_buf_addf(b, "<g class=\"legend-cell%s\">", c->other ? " other" : "");
+    vn_buf_addf(b, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\" "
+                "stroke=\"#333333\"/>", x, y + 1, svg_cell_colour(c));
+    vn_buf_addf(b, "<text x=\"%d\" y=\"%d\">", x + 18, y + 11);
+    vn_buf line = {0};
+    svg_add_text(&line, c->label ? c->label : "cell", LABEL_MAX);
+    if (c->host_cpus && !vn_bitmap_is_empty(c->host_cpus)) {
+        VN_AUTOFREE char *cpus = vn_bitmap_format(c->host_cpus);
+        vn_buf_addf(&line, " - host CPU%s %s", vn_bitmap_count(c->host_cpus) > 1 ? "s" : "", cpus);
+    }
+    if (c->reserved && !vn_bitmap_is_empty(c->reserved)) {
+        VN_AUTOFREE char *cpus = vn_bitmap_format(c->reserved);
+        vn_buf_addf(&line, " (reserved idle: %s)", cpus);
+    }
+    uint64_t total = 0;
+    for (size_t j = 0; j < c->nmem; j++)
+        if (!vn_add_u64(total, c->mem[j].kib, &total))
+            total = UINT64_MAX;
+    if (total) {
+        char a[32];
+        svg_fmt_kib(a, sizeof(a), total);
+        vn_buf_addf(&line, " - %s", a);
+    }
+    if (c->host_nodes && !vn_bitmap_is_empty(c->host_nodes)) {
+        VN_AUTOFREE char *nodes = vn_bitmap_format(c->host_nodes);
+        vn_buf_addf(&line, " on node%s %s", vn_bitmap_count(c->host_nodes) > 1 ? "s" : "", nodes);
+    }
+    VN_AUTOFREE char *s = vn_buf_steal(&line);
+    vn_buf_add(b, s);
+    vn_buf_add(b, "</text></g>\n");
+    return x + 18 + (int)svg_text_chars(s, 400) * CW;
+}
+
+/* The legend: the guest's cells, then the other guests (a ledger's, under
+ * a plan), then what the PU labels mean. */
 static int draw_legend(vn_buf *b, const layout *L, int x, int y, int *maxw)
 {
     const vn_svg_overlay *ov = L->ov;
     if (!ov || !ov->ncells)
         return 0;
     int y0 = y;
+    bool labels = false, reserved = false;
     vn_buf_add(b, "<g class=\"legend\">\n");
-    svg_text_at(b, x, y + 10, "head", ov->title ? ov->title : "Guest");
-    y += LH + 2;
-    for (size_t i = 0; i < ov->ncells; i++, y += LH + 2) {
-        const vn_svg_cell *c = &ov->cells[i];
-        vn_buf_add(b, "<g class=\"legend-cell\">");
-        vn_buf_addf(b, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\" "
-                    "stroke=\"#333333\"/>", x, y + 1, vn_svg_colour(c->colour));
-        vn_buf_addf(b, "<text x=\"%d\" y=\"%d\">", x + 18, y + 11);
-        vn_buf line = {0};
-        svg_add_text(&line, c->label ? c->label : "cell", LABEL_MAX);
-        size_t ncpu = c->host_cpus ? vn_bitmap_count(c->host_cpus) : 0;
-        if (ncpu) {
-            VN_AUTOFREE char *cpus = vn_bitmap_format(c->host_cpus);
-            vn_buf_addf(&line, " - CPUs %s", cpus);
+    for (int pass = 0; pass < 2; pass++) {
+        bool head = false;
+        for (size_t i = 0; i < ov->ncells; i++) {
+            const vn_svg_cell *c = &ov->cells[i];
+            if (c->other != (pass == 1))
+                continue;
+            if (!head) {
+                svg_text_at(b, x, y + 10, "head", pass ? "Other guests (in the ledger)"
+                                                       : ov->title ? ov->title : "Guest");
+                y += LH + 2;
+                head = true;
+            }
+            labels |= c->npins > 0;
+            reserved |= c->reserved && !vn_bitmap_is_empty(c->reserved);
+            int w = legend_cell(b, c, x, y);
+            *maxw = w > *maxw ? w : *maxw;
+            y += LH + 2;
         }
-        uint64_t total = 0;
-        for (size_t j = 0; j < c->nmem; j++)
-            if (!vn_add_u64(total, c->mem[j].kib, &total))
-                total = UINT64_MAX;
-        if (total) {
-            char a[32];
-            svg_fmt_kib(a, sizeof(a), total);
-            vn_buf_addf(&line, " - %s", a);
-        }
-        if (c->host_nodes && !vn_bitmap_is_empty(c->host_nodes)) {
-            VN_AUTOFREE char *nodes = vn_bitmap_format(c->host_nodes);
-            vn_buf_addf(&line, " on node%s %s", vn_bitmap_count(c->host_nodes) > 1 ? "s" : "", nodes);
-        }
-        VN_AUTOFREE char *s = vn_buf_steal(&line);
-        vn_buf_add(b, s);
-        vn_buf_add(b, "</text></g>\n");
-        int w = 18 + (int)svg_text_chars(s, 400) * CW;
-        if (x + w > *maxw)
-            *maxw = x + w;
+    }
+    static const char *const notes[] = {
+        "vN on a PU: vCPU N is pinned to that host CPU; vN+: vCPU N and other vCPUs are "
+        "pinned to it and share it (its tooltip names them)",
+        "rsvd: host CPU reserved for the guest with no vCPU on it (thread policy isolate "
+        "keeps SMT siblings idle)",
+    };
+    for (int k = 0; k < 2; k++) {
+        if (!(k ? reserved : labels))
+            continue;
+        vn_buf_add(b, "<g class=\"legend-note\">");
+        vn_buf_addf(b, "<text x=\"%d\" y=\"%d\" class=\"info\">%s</text>", x, y + 10, notes[k]);
+        vn_buf_add(b, "</g>\n");
+        int w = x + (int)strlen(notes[k]) * CW;
+        *maxw = w > *maxw ? w : *maxw;
+        y += LH + 2;
     }
     vn_buf_add(b, "</g>\n");
     return y - y0;
@@ -340,7 +441,8 @@ static int draw_key(vn_buf *b, int x, int y)
 {
     static const struct { const char *cls, *name; } k[] = {
         {"package", "package"}, {"node", "NUMA node"}, {"memonly", "memory-only node"},
-        {"core", "core"}, {"pu", "PU (CPU)"}, {"puoff", "offline CPU"},
+        {"core", "core"}, {"pu", "PU P#n = host CPU n"}, {"puoff", "offline CPU"},
+        {"bar unknown", "free memory unknown"},
     };
     vn_buf_add(b, "<g class=\"key\">\n");
     for (size_t i = 0; i < VN_ARRAY_LEN(k); i++) {
@@ -353,7 +455,7 @@ static int draw_key(vn_buf *b, int x, int y)
     return LH + 2;
 }
 
-enum { KEY_W = 760 };
+enum { KEY_W = 840 };   /* draw_key's line */
 
 char *vn_svg_host(const vn_host *h, const vn_svg_overlay *ov)
 {

@@ -6,7 +6,9 @@
  * See svg.h for what is drawn; the renderer has two halves:
  *
  *   - a layout pass: nodes are grouped into packages (the lowest socket id
- *     of their CPUs), CPUs into cores (vn_host_cpu_core_key: the lowest id
+ *     of their CPUs; a node with CPUs in several packages holds them as
+ *     lsub boxes and goes unboxed), memory-only nodes beside their nearest
+ *     CPU node (a cluster, one row), CPUs into cores (vn_host_cpu_core_key: the lowest id
  *     among a CPU and its SMT siblings), and every box gets a size; boxes
  *     of one level are placed by one helper (svg_flow) in rows of balanced
  *     length, so 64 nodes or 1024 CPUs wrap instead of running off to the
@@ -41,6 +43,10 @@
 
 /* svg_overlay.c: text colour readable on each palette entry. */
 extern const char *const svg_palette_ink[VN_SVG_NCOLOURS];
+/* svg_overlay.c: a cell's fill colour (other guests: VN_SVG_OTHER_COLOUR)
+ * and the text colour readable on it. */
+const char *svg_cell_colour(const vn_svg_cell *c);
+const char *svg_cell_ink(const vn_svg_cell *c);
 
 /* ---- geometry ------------------------------------------------------ */
 
@@ -87,16 +93,30 @@ void svg_text_at(vn_buf *b, int x, int y, const char *cls, const char *s);
 typedef struct lcore {
     size_t *pus;                 /* indices into the node's cpus */
     size_t npus;
+    int socket;                  /* socket id of its first PU; -1 unknown */
     box bx;
     box *pub;                    /* PU boxes, relative to the core */
 } lcore;
+
+/* A package drawn inside a node: a node whose CPUs sit in several
+ * packages (e.g. 2 sockets per node) holds one box per package, as lstopo
+ * draws a NUMA node beside the packages of its group. */
+typedef struct lsub {
+    int socket;
+    size_t *cores;               /* indices into the node's cores */
+    size_t ncores;
+    box bx;                      /* relative to the node */
+} lsub;
 
 typedef struct lnode {
     const vn_host_node *n;
     int socket;                  /* lowest known socket id; -1 unknown */
     bool memonly;
+    long anchor;                 /* memory-only: index of the nearest CPU node, -1 none */
     lcore *cores;
     size_t ncores;
+    lsub *subs;                  /* packages inside the node, when more than one */
+    size_t nsubs;
     char **lines;                /* header lines (the first is the title) */
     size_t nlines;
     size_t nmarks;               /* overlay cells using this node */
@@ -106,6 +126,7 @@ typedef struct lnode {
 
 typedef struct lpkg {
     int socket;                  /* -1: unknown; -2: memory-only nodes without a package (no box) */
+    bool inner;                  /* nodes holding their packages (lsub): no box around them */
     size_t *nodes;               /* indices into layout.nodes */
     size_t nnodes;
     box bx;
@@ -120,6 +141,8 @@ typedef struct layout {
     lpkg *pkgs;
     size_t npkgs;
     int pu_h, core_w, tcols, node_w;
+    int sub_w;                   /* width of a package box inside a node */
+    size_t sub_cpr;              /* cores per row in it */
 } layout;
 
 /* svg_layout.c: does overlay cell c use the node, its memory there; does

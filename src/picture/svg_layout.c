@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* ---- geometry ------------------------------------------------------ */
 
@@ -168,12 +169,42 @@ static void group_cores(lnode *ln)
             j++;
         if (j == nkeys) {
             *VN_APPEND(keys, nkeys) = k;
-            VN_APPEND(ln->cores, ln->ncores);
+            VN_APPEND(ln->cores, ln->ncores)->socket = c->socket_id;
         }
         *VN_APPEND(ln->cores[j].pus, ln->cores[j].npus) = order[i];
         if (c->socket_id >= 0 && (ln->socket < 0 || c->socket_id < ln->socket))
             ln->socket = c->socket_id;
     }
+}
+
+static int cmp_sub(const void *a, const void *b)
+{
+    const lsub *x = a, *y = b;
+    unsigned kx = x->socket >= 0 ? (unsigned)x->socket : UINT32_MAX;
+    unsigned ky = y->socket >= 0 ? (unsigned)y->socket : UINT32_MAX;
+    return kx < ky ? -1 : kx > ky;
+}
+
+/* A node whose cores sit in several packages holds one box per package
+ * (cores in id order within each); one package or none: no boxes inside. */
+static void group_subs(lnode *ln)
+{
+    for (size_t i = 0; i < ln->ncores; i++) {
+        size_t j = 0;
+        while (j < ln->nsubs && ln->subs[j].socket != ln->cores[i].socket)
+            j++;
+        if (j == ln->nsubs)
+            VN_APPEND(ln->subs, ln->nsubs)->socket = ln->cores[i].socket;
+        *VN_APPEND(ln->subs[j].cores, ln->subs[j].ncores) = i;
+    }
+    if (ln->nsubs == 1) {
+        free(ln->subs[0].cores);
+        free(ln->subs);
+        ln->subs = NULL;
+        ln->nsubs = 0;
+    }
+    if (ln->nsubs > 1)
+        qsort(ln->subs, ln->nsubs, sizeof(*ln->subs), cmp_sub);
 }
 
 bool svg_cell_uses_node(const vn_svg_cell *c, unsigned node)
@@ -215,7 +246,7 @@ static void node_lines(lnode *ln)
     svg_fmt_kib(f, sizeof(f), n->free_kib);
     *VN_APPEND(ln->lines, ln->nlines) =
         !n->mem_kib ? vn_strdup("no memory")
-        : n->has_free ? vn_asprintf("%s, %s free", a, f) : vn_asprintf("%s", a);
+        : n->has_free ? vn_asprintf("%s, %s free", a, f) : vn_asprintf("%s, free unknown", a);
     uint64_t base = base_page_kib(n);
     for (size_t i = 0; i < n->npages; i++) {
         const vn_host_pages *p = &n->pages[i];
@@ -249,7 +280,7 @@ static int node_text_w(const layout *L, const lnode *ln)
 static bool overlay_has_labels(const vn_svg_overlay *ov)
 {
     for (size_t i = 0; ov && i < ov->ncells; i++)
-        if (ov->cells[i].npins)
+        if (ov->cells[i].npins || (ov->cells[i].reserved && !vn_bitmap_is_empty(ov->cells[i].reserved)))
             return true;
     return false;
 }
@@ -270,6 +301,37 @@ static void layout_cores(layout *L, lnode *ln)
     }
 }
 
+/* Packages inside a node: each of width L->sub_w, its title then its
+ * cores (L->sub_cpr a row); the packages in rows in the node, the cores
+ * placed relative to the node.  cb: room for the node's cores. */
+static void layout_subs(layout *L, lnode *ln, box *cb)
+{
+    VN_AUTOFREE box *sb = vn_calloc(ln->nsubs, sizeof(*sb));
+    int w, h;
+    for (size_t i = 0; i < ln->nsubs; i++) {
+        lsub *s = &ln->subs[i];
+        for (size_t j = 0; j < s->ncores; j++)
+            cb[j] = ln->cores[s->cores[j]].bx;
+        svg_flow(cb, s->ncores, L->sub_cpr, GAP, GAP, GAP + LH, &w, &h);
+        for (size_t j = 0; j < s->ncores; j++)
+            ln->cores[s->cores[j]].bx = cb[j];
+        s->bx.w = L->sub_w;
+        s->bx.h = GAP + LH + h + GAP;
+        sb[i] = s->bx;
+    }
+    size_t per_row = svg_per_row_for(ln->nsubs, L->sub_w, L->node_w);
+    svg_flow(sb, ln->nsubs, per_row, GAP, GAP, ln->cores_y, &w, &h);
+    for (size_t i = 0; i < ln->nsubs; i++) {
+        lsub *s = &ln->subs[i];
+        s->bx = sb[i];
+        for (size_t j = 0; j < s->ncores; j++) {
+            ln->cores[s->cores[j]].bx.x += s->bx.x;
+            ln->cores[s->cores[j]].bx.y += s->bx.y;
+        }
+    }
+    ln->bx.h = ln->cores_y + h + GAP;
+}
+
 /* Size a node box and place its cores inside. */
 static void layout_node(layout *L, lnode *ln, size_t cores_per_row)
 {
@@ -277,15 +339,23 @@ static void layout_node(layout *L, lnode *ln, size_t cores_per_row)
     for (size_t i = 0; L->ov && i < L->ov->ncells; i++)
         ln->nmarks += svg_cell_uses_node(&L->ov->cells[i], ln->n->id);
     ln->bx.w = L->node_w;
+    if (ln->memonly) {   /* no cores: as wide as its text */
+        int tw = node_text_w(L, ln);
+        ln->bx.w = tw > NODE_MIN_W ? tw : NODE_MIN_W;
+    }
     ln->cores_y = GAP + (int)ln->nlines * LH + BAR_H + GAP + (int)ln->nmarks * LH;
     ln->bx.h = ln->cores_y + GAP;
     if (!ln->ncores)
         return;
     layout_cores(L, ln);
     VN_AUTOFREE box *cb = vn_calloc(ln->ncores, sizeof(*cb));
+    int w, h;
+    if (ln->nsubs) {
+        layout_subs(L, ln, cb);
+        return;
+    }
     for (size_t i = 0; i < ln->ncores; i++)
         cb[i] = ln->cores[i].bx;
-    int w, h;
     svg_flow(cb, ln->ncores, cores_per_row, GAP, GAP, ln->cores_y, &w, &h);
     for (size_t i = 0; i < ln->ncores; i++)
         ln->cores[i].bx = cb[i];
@@ -300,13 +370,14 @@ bool svg_host_has_distances(const vn_host *h)
     return false;
 }
 
-static lpkg *pkg_for(layout *L, int socket)
+static lpkg *pkg_for(layout *L, int socket, bool inner)
 {
     for (size_t i = 0; i < L->npkgs; i++)
-        if (L->pkgs[i].socket == socket)
+        if (L->pkgs[i].socket == socket && L->pkgs[i].inner == inner)
             return &L->pkgs[i];
     lpkg *p = VN_APPEND(L->pkgs, L->npkgs);
     p->socket = socket;
+    p->inner = inner;
     return p;
 }
 
@@ -321,51 +392,116 @@ static int cmp_pkg(const void *a, const void *b)
     return x->nodes[0] < y->nodes[0] ? -1 : x->nodes[0] > y->nodes[0];
 }
 
-/* A memory-only node goes with the package of the nearest node with CPUs
- * (ties: the lowest id), as hwloc attaches memory to the CPUs near it;
- * without distances (or CPU nodes) they form their own unboxed group. */
-static int memonly_socket(const layout *L, const lnode *m)
+/* A memory-only node goes beside the nearest node with CPUs, in its
+ * package, as hwloc attaches memory to the CPUs near it (KNL's MCDRAM
+ * beside its cluster's DDR node): *anchor is that node's index.  When
+ * several CPU nodes are nearest (equal distances say nothing) it goes in
+ * the package of the first of them on its own (*anchor -1); without
+ * distances (or CPU nodes) in an unboxed group of its own (returns NULL). */
+static const lnode *memonly_near(const layout *L, const lnode *m, long *anchor)
 {
+    *anchor = -1;
     if (!svg_host_has_distances(L->h))
-        return -2;
-    const lnode *best = NULL;
+        return NULL;
+    long best = -1;
     unsigned bestd = 0;
+    bool tie = false;
     for (size_t i = 0; i < L->nnodes; i++) {
         const lnode *c = &L->nodes[i];
         if (c->memonly)
             continue;
         unsigned d = vn_host_distance(L->h, m->n->id, c->n->id);
-        if (!best || d < bestd) {
-            best = c;
+        if (best < 0 || d < bestd) {
+            best = (long)i;
             bestd = d;
+            tie = false;
+        } else if (d == bestd) {
+            tie = true;
         }
     }
-    return best ? best->socket : -2;
+    if (best >= 0 && !tie)
+        *anchor = best;
+    return best >= 0 ? &L->nodes[best] : NULL;
 }
 
 static void group_packages(layout *L)
 {
     for (size_t i = 0; i < L->nnodes; i++) {
         lnode *ln = &L->nodes[i];
-        lpkg *p = pkg_for(L, ln->memonly ? memonly_socket(L, ln) : ln->socket);
+        const lnode *host = ln->memonly ? memonly_near(L, ln, &ln->anchor) : ln;
+        if (!ln->memonly)
+            ln->anchor = -1;
+        lpkg *p = !host ? pkg_for(L, -2, false) : pkg_for(L, host->socket, host->nsubs > 0);
         *VN_APPEND(p->nodes, p->nnodes) = i;
     }
     if (L->npkgs > 1)
         qsort(L->pkgs, L->npkgs, sizeof(*L->pkgs), cmp_pkg);
 }
 
+/* A package's nodes as clusters: each node with CPUs followed, in one row,
+ * by the memory-only nodes anchored to it; the clusters in rows of
+ * balanced length.  p->nodes is reordered to the drawing order. */
 static void layout_package(layout *L, lpkg *p)
 {
-    int pad = p->socket == -2 ? 0 : GAP;
-    int top = p->socket == -2 ? 0 : GAP + LH;
+    bool boxed = p->socket != -2 && !p->inner;
+    int pad = boxed ? GAP : 0;
+    int top = boxed ? GAP + LH : 0;
+    VN_AUTOFREE size_t *order = vn_calloc(p->nnodes, sizeof(*order));
+    VN_AUTOFREE size_t *start = vn_calloc(p->nnodes + 1, sizeof(*start));
+    size_t n = 0, ncl = 0;
+    for (size_t i = 0; i < p->nnodes; i++) {
+        const lnode *ln = &L->nodes[p->nodes[i]];
+        if (ln->anchor >= 0)
+            continue;
+        start[ncl++] = n;
+        order[n++] = p->nodes[i];
+        for (size_t j = 0; !ln->memonly && j < p->nnodes; j++)
+            if (L->nodes[p->nodes[j]].anchor == (long)p->nodes[i])
+                order[n++] = p->nodes[j];
+    }
+    start[ncl] = n;
+    memcpy(p->nodes, order, n * sizeof(*order));
     p->nb = vn_calloc(p->nnodes, sizeof(*p->nb));
-    for (size_t i = 0; i < p->nnodes; i++)
-        p->nb[i] = L->nodes[p->nodes[i]].bx;
-    int w, h;
-    size_t k = svg_per_row_for(p->nnodes, L->node_w, PAGE_MAX_W - 4 * GAP);
-    svg_flow(p->nb, p->nnodes, k, GAP, pad, top, &w, &h);
+    VN_AUTOFREE box *cl = vn_calloc(ncl ? ncl : 1, sizeof(*cl));
+    int w, h, clmax = 0;
+    for (size_t c = 0; c < ncl; c++) {
+        size_t k = start[c + 1] - start[c];
+        for (size_t i = start[c]; i < start[c + 1]; i++)
+            p->nb[i] = L->nodes[p->nodes[i]].bx;
+        svg_flow(p->nb + start[c], k, k, GAP, 0, 0, &cl[c].w, &cl[c].h);
+        clmax = cl[c].w > clmax ? cl[c].w : clmax;
+    }
+    size_t k = svg_per_row_for(ncl, clmax, PAGE_MAX_W - 4 * GAP);
+    svg_flow(cl, ncl, k, GAP, pad, top, &w, &h);
+    for (size_t c = 0; c < ncl; c++)
+        for (size_t i = start[c]; i < start[c + 1]; i++) {
+            p->nb[i].x += cl[c].x;
+            p->nb[i].y += cl[c].y;
+        }
     p->bx.w = w + 2 * pad;
     p->bx.h = top + h + pad;
+}
+
+/* Width of the packages inside nodes (room for their cores and title) and
+ * the node width that holds them side by side. */
+static void layout_sub_sizes(layout *L)
+{
+    size_t smax = 0, nsmax = 0;
+    for (size_t i = 0; i < L->nnodes; i++) {
+        const lnode *ln = &L->nodes[i];
+        nsmax = ln->nsubs > nsmax ? ln->nsubs : nsmax;
+        for (size_t j = 0; j < ln->nsubs; j++)
+            smax = ln->subs[j].ncores > smax ? ln->subs[j].ncores : smax;
+    }
+    if (!nsmax)
+        return;
+    L->sub_cpr = svg_per_row_for(smax, L->core_w, NODE_INNER_MAX - 2 * GAP);
+    L->sub_w = (int)L->sub_cpr * (L->core_w + GAP) + GAP;
+    if (L->sub_w < (int)strlen("Package P#00000") * CW + 2 * GAP)
+        L->sub_w = (int)strlen("Package P#00000") * CW + 2 * GAP;
+    size_t spr = svg_per_row_for(nsmax, L->sub_w, NODE_INNER_MAX);
+    if ((int)spr * (L->sub_w + GAP) + GAP > L->node_w)
+        L->node_w = (int)spr * (L->sub_w + GAP) + GAP;
 }
 
 void svg_layout_build(layout *L, const vn_host *h, const vn_svg_overlay *ov)
@@ -382,6 +518,7 @@ void svg_layout_build(layout *L, const vn_host *h, const vn_svg_overlay *ov)
         ln->socket = -1;
         ln->memonly = !ln->n->ncpus;
         group_cores(ln);
+        group_subs(ln);
         node_lines(ln);
         for (size_t j = 0; j < ln->ncores; j++)
             if (ln->cores[j].npus > tmax)
@@ -395,6 +532,7 @@ void svg_layout_build(layout *L, const vn_host *h, const vn_svg_overlay *ov)
     L->node_w = NODE_MIN_W;
     if ((int)cpr * (L->core_w + GAP) + GAP > L->node_w)
         L->node_w = (int)cpr * (L->core_w + GAP) + GAP;
+    layout_sub_sizes(L);
     for (size_t i = 0; i < L->nnodes; i++)
         if (node_text_w(L, &L->nodes[i]) > L->node_w)
             L->node_w = node_text_w(L, &L->nodes[i]);
@@ -414,6 +552,9 @@ void svg_layout_free(layout *L)
             free(ln->cores[j].pub);
         }
         free(ln->cores);
+        for (size_t j = 0; j < ln->nsubs; j++)
+            free(ln->subs[j].cores);
+        free(ln->subs);
         for (size_t j = 0; j < ln->nlines; j++)
             free(ln->lines[j]);
         free(ln->lines);

@@ -69,6 +69,23 @@ void vn_svg_cell_pin(vn_svg_cell *c, unsigned host_cpu, const char *label)
     }
 }
 
+void vn_svg_cell_reserve(vn_svg_cell *c, unsigned host_cpu)
+{
+    if (!c->reserved)
+        c->reserved = vn_bitmap_new();
+    vn_bitmap_set(c->reserved, host_cpu);
+}
+
+const char *svg_cell_colour(const vn_svg_cell *c)
+{
+    return c->other ? VN_SVG_OTHER_COLOUR : vn_svg_colour(c->colour);
+}
+
+const char *svg_cell_ink(const vn_svg_cell *c)
+{
+    return c->other ? "#ffffff" : svg_palette_ink[c->colour % VN_SVG_NCOLOURS];
+}
+
 void vn_svg_overlay_free(vn_svg_overlay *ov)
 {
     if (!ov)
@@ -82,6 +99,7 @@ void vn_svg_overlay_free(vn_svg_overlay *ov)
         for (size_t j = 0; j < c->npins; j++)
             free(c->pins[j].label);
         free(c->pins);
+        vn_bitmap_free(c->reserved);
     }
     free(ov->cells);
     free(ov->title);

@@ -197,6 +197,7 @@ static int plan_fit(vn_domain *dom, const vn_host *host, const vn_plan_opts *o, 
         return -1;
     out->json = vn_plan_json_format(dom, o, &r.req, &r.res, dedicated);
     out->ov = vn_plan_overlay(dom, &r.req, &r.res);
+    vn_plan_overlay_add_held(out->ov, host, &r.res, o->ledger ? &r.ledger : NULL);
     if (o->ledger && !o->dry_run) {
         vn_ledger_add(&r.ledger, dom->name, &r.res.taken);
         if (vn_ledger_save(&r.lf, &r.ledger, e) < 0)

@@ -112,6 +112,13 @@ vn_svg_overlay *vn_plan_overlay(const vn_domain *dom, const vn_fit_request *req,
 /* The overlay of a ledger: one cell per recorded guest (labelled with its
  * name), its memory (pages counted in KiB) on its nodes, its CPUs. */
 vn_svg_overlay *vn_ledger_overlay(const vn_ledger *l, const char *title);
+/* What else a fitted plan's picture shows: the host CPUs the fit takes
+ * without a vCPU pinned to them (thread policy isolate's idle SMT
+ * siblings), as reserved by the cell pinning a sibling (else cell 0); and,
+ * with a ledger (others: its guests before this one), every other guest as
+ * vn_ledger_overlay draws it, in the neutral colour (vn_svg_cell.other). */
+void vn_plan_overlay_add_held(vn_svg_overlay *ov, const vn_host *host, const vn_fit_result *res,
+                              const vn_ledger *others);
 
 /* ledger_list.c: `vnuma ledger FILE`: per guest its nodes, memory, pages
  * and CPUs, and the totals; for people (text) or scripts (JSON). */

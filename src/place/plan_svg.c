@@ -54,12 +54,14 @@ vn_svg_overlay *vn_plan_overlay(const vn_domain *dom, const vn_fit_request *req,
     return ov;
 }
 
-vn_svg_overlay *vn_ledger_overlay(const vn_ledger *l, const char *title)
+/* One cell per ledger guest: its memory on its nodes, its CPUs. */
+static void add_ledger_cells(vn_svg_overlay *ov, const vn_ledger *l, bool other)
 {
-    vn_svg_overlay *ov = vn_svg_overlay_new(title);
     for (size_t i = 0; i < l->n; i++) {
         const vn_ledger_entry *g = &l->entries[i];
-        vn_svg_cell *c = vn_svg_overlay_add_cell(ov, g->name, (unsigned)i);
+        VN_AUTOFREE char *label = other ? vn_asprintf("other guest %s", g->name) : NULL;
+        vn_svg_cell *c = vn_svg_overlay_add_cell(ov, other ? label : g->name, (unsigned)i);
+        c->other = other;
         for (size_t k = 0; k < g->use.ntakes; k++) {
             const vn_take *t = &g->use.takes[k];
             uint64_t kib = t->amount;
@@ -71,5 +73,47 @@ vn_svg_overlay *vn_ledger_overlay(const vn_ledger *l, const char *title)
             vn_bitmap_foreach(g->use.cpus, cpu)
                 vn_svg_cell_pin(c, (unsigned)cpu, NULL);
     }
+}
+
+vn_svg_overlay *vn_ledger_overlay(const vn_ledger *l, const char *title)
+{
+    vn_svg_overlay *ov = vn_svg_overlay_new(title);
+    add_ledger_cells(ov, l, false);
     return ov;
+}
+
+/* The SMT siblings of host CPU `id` (NULL: unknown). */
+static const vn_bitmap *cpu_siblings(const vn_host *host, unsigned id)
+{
+    for (size_t i = 0; i < host->nnodes; i++)
+        for (size_t j = 0; j < host->nodes[i].ncpus; j++)
+            if (host->nodes[i].cpus[j].id == id)
+                return host->nodes[i].cpus[j].siblings;
+    return NULL;
+}
+
+void vn_plan_overlay_add_held(vn_svg_overlay *ov, const vn_host *host, const vn_fit_result *res,
+                              const vn_ledger *others)
+{
+    size_t ncells = ov->ncells;
+    if (res && res->taken.cpus && ncells) {
+        vn_bitmap_foreach(res->taken.cpus, cpu) {
+            bool pinned = false;
+            for (size_t i = 0; i < ncells && !pinned; i++)
+                pinned = ov->cells[i].host_cpus &&
+                         vn_bitmap_is_set(ov->cells[i].host_cpus, (unsigned)cpu);
+            if (pinned)
+                continue;
+            const vn_bitmap *sib = cpu_siblings(host, (unsigned)cpu);
+            size_t owner = 0;
+            for (size_t i = 0; sib && i < ncells; i++)
+                if (ov->cells[i].host_cpus && vn_bitmap_overlaps(sib, ov->cells[i].host_cpus)) {
+                    owner = i;
+                    break;
+                }
+            vn_svg_cell_reserve(&ov->cells[owner], (unsigned)cpu);
+        }
+    }
+    if (others)
+        add_ledger_cells(ov, others, true);
 }

@@ -45,7 +45,7 @@ cmp -s list.svg "$tmp/out.svg" || fail "svg differs from ledger/list.svg"
 python3 - "$tmp/out.svg" <<'PY' || fail "svg legend"
 import sys, xml.etree.ElementTree as ET
 texts = [t.text or "" for t in ET.parse(sys.argv[1]).iter("{http://www.w3.org/2000/svg}text")]
-for want in ("Ledger list.ledger", "web - CPUs 0,4 - 8 GiB on nodes 0-1", "db - 4 GiB on nodes 2-3",
+for want in ("Ledger list.ledger", "web - host CPUs 0,4 - 8 GiB on nodes 0-1", "db - 4 GiB on nodes 2-3",
              "odd one - 1000 KiB on node 5"):
     assert want in texts, (want, texts)
 PY

@@ -13,7 +13,10 @@ Checks, with the domain as the reference:
     <memnode> nodeset;
   - the PU box of every host CPU a <vcpupin> names carries the colour of the
     vCPU's cell (a vCPU in no cell: cell 0), and no other PU carries a cell
-    colour; a host CPU pinned by one vCPU only shows its label "vN".
+    colour; a host CPU pinned by one vCPU only shows its label "vN", one
+    pinned by several shows "vN+" (N one of them) and names them all in its
+    tooltip, and the legend explains vN and vN+; no PU drawn "reserved" has
+    a vCPU pinned to it.
 Prints nothing and exits 0 when all hold; else one line per failure, exit 1."""
 import sys
 import xml.etree.ElementTree as ET
@@ -97,6 +100,23 @@ def main(xml_path, svg_path):
         texts = [text_of(t) for t in g.findall("%stext" % NS)]
         if len(labels.get(cpu, [])) == 1 and labels[cpu][0] not in texts:
             fails.append("PU %d: no label %s (texts %s)" % (cpu, labels[cpu][0], texts))
+        # several vCPUs pinned to one PU: "vN+" with N one of them, all in its tooltip
+        if len(labels.get(cpu, [])) > 1:
+            if not any(t in [l + "+" for l in labels[cpu]] for t in texts):
+                fails.append("PU %d: pinned by %s, no 'vN+' label (texts %s)" % (
+                    cpu, labels[cpu], texts))
+            title = g.find("%stitle" % NS)
+            named = set() if title is None else set(
+                text_of(title).split(": vCPUs ")[-1].split(", "))
+            if named != set(labels[cpu]):
+                fails.append("PU %d: tooltip names %s, pinned by %s" % (
+                    cpu, sorted(named), sorted(labels[cpu])))
+        if "reserved" in (g.get("class") or "").split() and cpu in expect:
+            fails.append("PU %d: drawn reserved but a vCPU is pinned to it" % cpu)
+    notes = [text_of(g) for g in svg.iter("%sg" % NS) if g.get("class") == "legend-note"]
+    if labels and not any(n.startswith("vN on a PU: vCPU N is pinned to that host CPU; vN+:")
+                          for n in notes):
+        fails.append("vCPU labels drawn, but the legend does not explain vN and vN+ (%s)" % notes)
     for cpu in sorted(set(expect) - set(pus)):
         fails.append("pinned host CPU %d has no PU box" % cpu)
     for f in fails:

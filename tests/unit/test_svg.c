@@ -288,8 +288,10 @@ static void test_overlay_colours(void **state)
     free(n2);
     /* legend: one line per cell */
     assert_int_equal(count(s, "class=\"legend-cell\""), 3);
-    assert_non_null(strstr(s, "cell 0 - CPUs 0-3 - 8 GiB on node 0"));
-    assert_non_null(strstr(s, "cell 2 - CPUs 3,8 - 4 GiB on nodes 2-3"));
+    assert_non_null(strstr(s, "cell 0 - host CPUs 0-3 - 8 GiB on node 0"));
+    assert_non_null(strstr(s, "cell 2 - host CPUs 3,8 - 4 GiB on nodes 2-3"));
+    /* PU numbers are host CPUs: the key says so (next to vCPU labels "vN") */
+    assert_non_null(strstr(s, ">PU P#n = host CPU n</text>"));
     free(s);
     vn_svg_overlay_free(ov);
     vn_host_free(h);
