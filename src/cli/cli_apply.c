@@ -15,7 +15,7 @@ static const char common_help[] =
     "  --state-dir DIR         the state directory (default /run/vnuma)\n"
     "  --verbose               report each step on stderr\n";
 static const char host_help[] =
-    "  --host SOURCE           the host (default: this machine)\n"
+    "@HOST\n"
     "  --hugetlbfs PATH=SIZE   a hugetlbfs mount (repeatable; the first is the default)\n"
     "  --memory-backing-dir DIR  file-backed memory (default /var/lib/libvirt/qemu/ram)\n"
     "  --domain-id N           the id in paths (default: the lowest one free, from 1)\n";
@@ -135,7 +135,7 @@ int vn_cli_apply_parse(int argc, char **argv, const char *cmd, const char *usage
             fputs(usage, stdout);
             fputs(common_help, stdout);
             if (allowed & VN_CA_HOST)
-                fputs(host_help, stdout);
+                vn_cli_print_help(host_help);
             exit(VN_EXIT_OK);
         }
         if (one(o, cmd, c) < 0)

@@ -91,6 +91,28 @@ void vn_cli_warn(char **warnings)
     vnuma_strv_free(warnings);
 }
 
+const char vn_cli_host_help[] =
+    "  --host SOURCE           the host (default: this machine, /sys and /proc):\n"
+    "                            FILE            a libvirt capabilities XML file\n"
+    "                            sysfs:DIR       a recorded tree (sys/devices/system\n"
+    "                                            and proc/, or libvirt's system/)\n"
+    "                            synthetic:SPEC  a made-up host, e.g. synthetic:\n"
+    "                                            'package:2 numa:2 core:4 pu:2 mem=16G'\n"
+    "                                            (docs/synthetic-hosts.md)\n";
+
+void vn_cli_print_help(const char *text)
+{
+    static const char mark[] = "@HOST\n";
+    const char *m = strstr(text, mark);
+    if (!m) {
+        fputs(text, stdout);
+        return;
+    }
+    fwrite(text, 1, (size_t)(m - text), stdout);
+    fputs(vn_cli_host_help, stdout);
+    fputs(m + strlen(mark), stdout);
+}
+
 vnuma_host *vn_cli_host(const char *src, bool required, vnuma_error **err)
 {
     if (!required && vnuma_host_source_is_none(src))

@@ -48,6 +48,14 @@ int vn_cli_fail_lines(const vnuma_error *err);
 /* "warning: ..." on stderr for each warning, then frees the array. */
 void vn_cli_warn(char **warnings);
 
+/* The --host SOURCE lines every command taking --host shows in its help
+ * (the sources vnuma_host_load reads; "none", where a command takes it, is
+ * the command's own line). */
+extern const char vn_cli_host_help[];
+/* Print a help text on stdout, the line "@HOST\n" replaced by
+ * vn_cli_host_help. */
+void vn_cli_print_help(const char *text);
+
 /* --host SOURCE: NULL or "" = this machine, sysfs:DIR, synthetic:SPEC, else
  * a capabilities XML file.  "none" = no host: NULL without an error, or,
  * when `required`, NULL with VNUMA_ERR_HOST "no host". */

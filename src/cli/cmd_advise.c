@@ -53,11 +53,7 @@ static const char usage_advise[] =
     "fits, nothing is printed and stderr says what is short.\n"
     "\n"
     "options:\n"
-    "  --host SOURCE           a libvirt capabilities XML file, sysfs:DIR (a\n"
-    "                          recorded sysfs tree) or synthetic:SPEC (a made-up\n"
-    "                          host, e.g. synthetic:'package:2 numa:2 core:4 pu:2\n"
-    "                          mem=16G'; see docs/synthetic-hosts.md); default:\n"
-    "                          this machine\n"
+    "@HOST\n"
     "  -w, --what NCPUS[:MB]   the request: vCPUs, and memory in MiB (optional)\n"
     "  --rule numad|smallest   numad's choice (default) or the smallest set\n"
     "  --hugepages SIZE        the memory is backed by huge pages of SIZE (2M,\n"
@@ -237,7 +233,7 @@ static int parse_option(int opt, advise_opts *o, bool *have_what)
         o->explain = true;
         return 0;
     case 'h':
-        fputs(usage_advise, stdout);
+        vn_cli_print_help(usage_advise);
         return -1;
     default:
         return VN_EXIT_USAGE;   /* vn_cli_getopt said why */

@@ -29,12 +29,7 @@ static const char usage_host[] =
     "distances.\n"
     "\n"
     "options:\n"
-    "  --host SOURCE           the host: a libvirt capabilities XML file, or\n"
-    "                          sysfs:DIR (a recorded tree holding sys/devices/system\n"
-    "                          and proc/, or libvirt's system/); default: this\n"
-    "                          machine (/sys, /proc); or synthetic:SPEC, a made-up\n"
-    "                          host: 'package:2 numa:2 core:4 pu:2 mem=16G ...'\n"
-    "                          (docs/synthetic-hosts.md)\n"
+    "@HOST\n"
     "  --format text|caps|json like `numactl --hardware` (default); the\n"
     "                          capabilities document libvirt 9.0 would print\n"
     "                          (its <topology> part, plus the page sizes); or JSON\n"
@@ -90,7 +85,7 @@ int vn_cmd_host(int argc, char **argv)
                 return vn_cli_usage_error("host", "--format takes text, caps, json or svg");
             break;
         case 'h':
-            fputs(usage_host, stdout);
+            vn_cli_print_help(usage_host);
             return VN_EXIT_OK;
         default:
             return VN_EXIT_USAGE;   /* vn_cli_getopt said why */

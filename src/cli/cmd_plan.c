@@ -49,8 +49,7 @@ static const char usage_plan[] =
     "json and --ledger are refused).\n"
     "\n"
     "options:\n"
-    "  --host SOURCE           a libvirt capabilities XML file, sysfs:DIR or\n"
-    "                          synthetic:SPEC; default: this machine\n"
+    "@HOST\n"
     "  --ledger FILE           subtract what the guests recorded in FILE took,\n"
     "                          and record this one (by domain name; a name\n"
     "                          already there is refused).  Locked and atomic.\n"
@@ -151,7 +150,7 @@ static int parse_plan_opts(int argc, char **argv, plan_cli *o)
             o->reserve = true;
             break;
         case 'h':
-            fputs(usage_plan, stdout);
+            vn_cli_print_help(usage_plan);
             exit(VN_EXIT_OK);
         default:
             return -1;   /* vn_cli_getopt said why */

@@ -86,14 +86,12 @@ static const char usage_xml[] =
     "  --expand                replace <vnuma> by the guest NUMA layout it stands\n"
     "                          for on the host (cells, distances, topology,\n"
     "                          memnodes, vcpupins): a plain libvirt domain\n"
-    "  --host SOURCE           the host for --expand (default: this machine)\n"
+    "@HOST\n"
     "  --hugetlbfs PATH=SIZE   the first gives the default huge page size\n";
 
 static const char usage_host_opts[] =
-    "  --host SOURCE           the host: a libvirt capabilities XML file,\n"
-    "                          sysfs:DIR (a recorded sysfs tree), synthetic:SPEC\n"
-    "                          (a made-up host: docs/synthetic-hosts.md), or none\n"
-    "                          (skip host rules); default: this machine\n"
+    "@HOST\n"
+    "                            none            skip the host rules\n"
     "  --hugetlbfs PATH=SIZE   a hugetlbfs mount and its page size (repeatable;\n"
     "                          the first is the default huge page size), or\n"
     "                          none; default: as libvirt finds them, from\n"
@@ -199,9 +197,9 @@ static int parse_opts(int argc, char **argv, const char *cmd, const char *help,
             c->expand = true;
             break;
         case 'h':
-            fputs(help, stdout);
+            vn_cli_print_help(help);
             if (help != usage_xml)
-                fputs(usage_host_opts, stdout);
+                vn_cli_print_help(usage_host_opts);
             exit(VN_EXIT_OK);
         default:
             return -1;   /* vn_cli_getopt said why */
