@@ -112,6 +112,7 @@ static int one(int o, const char *cmd, vn_cli_apply *c)
         if (strcmp(optarg, "text") && strcmp(optarg, "json"))
             return vn_cli_usage_error(cmd, "--format takes text or json"), -1;
         c->json = !strcmp(optarg, "json");
+        vn_cli_set_json_errors(c->json);
         break;
     case O_NODESET: c->nodeset = optarg; break;
     case O_LEDGER: c->ledger = optarg; break;

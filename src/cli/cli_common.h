@@ -12,6 +12,7 @@
 #define VN_CLI_COMMON_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "vnuma.h"
@@ -39,6 +40,20 @@ int vn_cli_getopt(const char *cmd, int argc, char **argv, const char *shortopts,
 int vn_cli_exit_code(int code);
 
 /* ---- over the public API ---------------------------------------------- */
+
+/* --format json given: from now on every error below goes to stderr as
+ * one JSON object, {"error": {"code": "invalid|unsupported|host|system",
+ * "class": "xml|unsupported|internal|...|none", "message": "...",
+ * "element": "<numatune>..." or null}}, instead of "error: ..." lines.
+ * Usage errors stay lines. */
+void vn_cli_set_json_errors(bool on);
+struct json_object;
+/* The {"code", "class", "message", "element"} object (a new reference). */
+struct json_object *vn_cli_json_error(int code, int cls, const char *msg, const char *where);
+/* o, pretty-printed, and a newline on f; drops the reference. */
+void vn_cli_json_print(FILE *f, struct json_object *o);
+/* "error: MSG" (a VNUMA_ERR_* code, no class); the exit status for it. */
+int vn_cli_error(int code, const char *msg);
 
 /* "error: MSG" on stderr; returns the exit status for err. */
 int vn_cli_fail(const vnuma_error *err);

@@ -73,6 +73,7 @@ int vn_cmd_host(int argc, char **argv)
             ledger = optarg;
             break;
         case OPT_FORMAT:
+            vn_cli_set_json_errors(!strcmp(optarg, "json"));
             if (!strcmp(optarg, "text"))
                 fmt = VNUMA_HOST_TEXT;
             else if (!strcmp(optarg, "caps"))

@@ -126,6 +126,7 @@ static int parse_plan_opts(int argc, char **argv, plan_cli *o)
             (void)vnuma_plan_options_set_thread_policy(o->opts, v, NULL);
             break;
         case OPT_FORMAT:
+            vn_cli_set_json_errors(!strcmp(optarg, "json"));
             if (!strcmp(optarg, "xml"))
                 o->format = VNUMA_PLAN_XML;
             else if (!strcmp(optarg, "json"))
