@@ -15,9 +15,7 @@ static const char common_help[] =
     "  --state-dir DIR         the state directory (default /run/vnuma)\n"
     "  --verbose               report each step on stderr\n";
 static const char host_help[] =
-    "  --host SOURCE           the host (default: this machine)\n"
-    "  --whole-system          this machine or sysfs:DIR whole, not only the CPUs\n"
-    "                          and nodes of this process's cpuset (its cgroup)\n"
+    "@HOST\n"
     "  --hugetlbfs PATH=SIZE   a hugetlbfs mount (repeatable; the first is the default)\n"
     "  --memory-backing-dir DIR  file-backed memory (default /var/lib/libvirt/qemu/ram)\n"
     "  --domain-id N           the id in paths (default: the lowest one free, from 1)\n";
@@ -117,6 +115,7 @@ static int one(int o, const char *cmd, vn_cli_apply *c)
         if (strcmp(optarg, "text") && strcmp(optarg, "json"))
             return vn_cli_usage_error(cmd, "--format takes text or json"), -1;
         c->json = !strcmp(optarg, "json");
+        vn_cli_set_json_errors(c->json);
         break;
     case O_NODESET: c->nodeset = optarg; break;
     case O_LEDGER: c->ledger = optarg; break;
@@ -140,7 +139,7 @@ int vn_cli_apply_parse(int argc, char **argv, const char *cmd, const char *usage
             fputs(usage, stdout);
             fputs(common_help, stdout);
             if (allowed & VN_CA_HOST)
-                fputs(host_help, stdout);
+                vn_cli_print_help(host_help);
             exit(VN_EXIT_OK);
         }
         if (one(o, cmd, c) < 0)

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
 #include "base/units.h"
 
 int vn_cli_usage_error(const char *cmd, const char *msg)
@@ -56,10 +58,59 @@ int vn_cli_exit_code(int code)
     return (code == VNUMA_ERR_HOST || code == VNUMA_ERR_SYSTEM) ? VN_EXIT_HOST : VN_EXIT_INVALID;
 }
 
-/* "error: " before each line of msg (or only the first); the element it
- * comes from, when the message does not name it, after the last. */
-static void print_error(const char *msg, const char *where, bool lines)
+static bool json_errors;   /* --format json: errors as JSON objects */
+
+void vn_cli_set_json_errors(bool on)
 {
+    json_errors = on;
+}
+
+static const char *code_name(int code)
+{
+    static const char *const names[] = {"ok", "invalid", "unsupported", "host", "system"};
+    return code >= 0 && code < 5 ? names[code] : "invalid";
+}
+
+static const char *class_name(int cls)
+{
+    static const char *const names[] = {
+        "none", "xml", "unsupported", "internal", "invalid-argument", "overflow",
+        "operation-invalid", "operation-failed", "system", "qmp",
+    };
+    return cls >= 0 && cls < (int)(sizeof(names) / sizeof(names[0])) ? names[cls] : "none";
+}
+
+struct json_object *vn_cli_json_error(int code, int cls, const char *msg, const char *where)
+{
+    struct json_object *e = json_object_new_object();
+    json_object_object_add(e, "code", json_object_new_string(code_name(code)));
+    json_object_object_add(e, "class", json_object_new_string(class_name(cls)));
+    json_object_object_add(e, "message", json_object_new_string(msg ? msg : ""));
+    json_object_object_add(e, "element",
+                           where && *where ? json_object_new_string(where) : NULL);
+    return e;
+}
+
+void vn_cli_json_print(FILE *f, struct json_object *o)
+{
+    fputs(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+                                                JSON_C_TO_STRING_NOSLASHESCAPE),
+          f);
+    fputc('\n', f);
+    json_object_put(o);
+}
+
+/* "error: " before each line of msg (or only the first); the element it
+ * comes from, when the message does not name it, after the last.  With
+ * JSON errors: {"error": {...}} on stderr instead. */
+static void print_error(int code, int cls, const char *msg, const char *where, bool lines)
+{
+    if (json_errors) {
+        struct json_object *o = json_object_new_object();
+        json_object_object_add(o, "error", vn_cli_json_error(code, cls, msg, where));
+        vn_cli_json_print(stderr, o);
+        return;
+    }
     for (const char *s = msg;;) {
         const char *nl = lines ? strchr(s, '\n') : NULL;
         fprintf(stderr, "error: %.*s", nl ? (int)(nl - s) : (int)strlen(s), s);
@@ -72,15 +123,23 @@ static void print_error(const char *msg, const char *where, bool lines)
     }
 }
 
+int vn_cli_error(int code, const char *msg)
+{
+    print_error(code, VNUMA_ERRC_NONE, msg, NULL, true);
+    return vn_cli_exit_code(code);
+}
+
 int vn_cli_fail(const vnuma_error *err)
 {
-    print_error(vnuma_error_message(err), vnuma_error_element(err), false);
+    print_error(vnuma_error_code(err), vnuma_error_class(err), vnuma_error_message(err),
+                vnuma_error_element(err), false);
     return vn_cli_exit_code(vnuma_error_code(err));
 }
 
 int vn_cli_fail_lines(const vnuma_error *err)
 {
-    print_error(vnuma_error_message(err), vnuma_error_element(err), true);
+    print_error(vnuma_error_code(err), vnuma_error_class(err), vnuma_error_message(err),
+                vnuma_error_element(err), true);
     return vn_cli_exit_code(vnuma_error_code(err));
 }
 
@@ -101,6 +160,43 @@ void vn_cli_set_whole_system(void)
 bool vn_cli_whole_system(void)
 {
     return whole_system;
+}
+
+const char vn_cli_host_help[] =
+    "  --host SOURCE           the host (default: this machine, /sys and /proc):\n"
+    "                            FILE            a libvirt capabilities XML file\n"
+    "                            sysfs:DIR       a recorded tree (sys/devices/system\n"
+    "                                            and proc/, or libvirt's system/)\n"
+    "                            synthetic:SPEC  a made-up host, e.g. synthetic:\n"
+    "                                            'package:2 numa:2 core:4 pu:2 mem=16G'\n"
+    "                                            (docs/synthetic-hosts.md)\n";
+
+static const char vn_cli_whole_system_help[] =
+    "  --whole-system          this machine or sysfs:DIR whole, not only the CPUs\n"
+    "                          and nodes of this process's cpuset (its cgroup)\n";
+
+void vn_cli_print_help(const char *text)
+{
+    static const char mark[] = "@HOST\n";
+    const char *m = strstr(text, mark);
+    if (!m) {
+        fputs(text, stdout);
+        return;
+    }
+    fwrite(text, 1, (size_t)(m - text), stdout);
+    fputs(vn_cli_host_help, stdout);
+    /* a command's own sources ("none") follow the shared ones, then
+     * --whole-system, which goes with every --host */
+    const char *rest = m + strlen(mark);
+    static const char more[] = "                            ";
+    while (!strncmp(rest, more, strlen(more))) {
+        const char *nl = strchr(rest, '\n');
+        size_t len = nl ? (size_t)(nl - rest) + 1 : strlen(rest);
+        fwrite(rest, 1, len, stdout);
+        rest += len;
+    }
+    fputs(vn_cli_whole_system_help, stdout);
+    fputs(rest, stdout);
 }
 
 vnuma_host *vn_cli_host(const char *src, bool required, vnuma_error **err)
@@ -135,13 +231,13 @@ int vn_cli_exit_for(const vn_error *e)
 
 int vn_cli_report(const vn_error *e)
 {
-    print_error(e->msg, e->where, false);
+    print_error(e->code, (int)e->cls, e->msg, e->where, false);
     return vn_cli_exit_for(e);
 }
 
 int vn_cli_report_lines(const vn_error *e)
 {
-    print_error(e->msg, e->where, true);
+    print_error(e->code, (int)e->cls, e->msg, e->where, true);
     return vn_cli_exit_for(e);
 }
 

@@ -12,6 +12,7 @@
 #define VN_CLI_COMMON_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "vnuma.h"
@@ -40,6 +41,20 @@ int vn_cli_exit_code(int code);
 
 /* ---- over the public API ---------------------------------------------- */
 
+/* --format json given: from now on every error below goes to stderr as
+ * one JSON object, {"error": {"code": "invalid|unsupported|host|system",
+ * "class": "xml|unsupported|internal|...|none", "message": "...",
+ * "element": "<numatune>..." or null}}, instead of "error: ..." lines.
+ * Usage errors stay lines. */
+void vn_cli_set_json_errors(bool on);
+struct json_object;
+/* The {"code", "class", "message", "element"} object (a new reference). */
+struct json_object *vn_cli_json_error(int code, int cls, const char *msg, const char *where);
+/* o, pretty-printed, and a newline on f; drops the reference. */
+void vn_cli_json_print(FILE *f, struct json_object *o);
+/* "error: MSG" (a VNUMA_ERR_* code, no class); the exit status for it. */
+int vn_cli_error(int code, const char *msg);
+
 /* "error: MSG" on stderr; returns the exit status for err. */
 int vn_cli_fail(const vnuma_error *err);
 /* The same with one "error: " per line of the message (the fitter says one
@@ -47,6 +62,14 @@ int vn_cli_fail(const vnuma_error *err);
 int vn_cli_fail_lines(const vnuma_error *err);
 /* "warning: ..." on stderr for each warning, then frees the array. */
 void vn_cli_warn(char **warnings);
+
+/* The --host SOURCE lines every command taking --host shows in its help
+ * (the sources vnuma_host_load reads; "none", where a command takes it, is
+ * the command's own line). */
+extern const char vn_cli_host_help[];
+/* Print a help text on stdout, the line "@HOST\n" replaced by
+ * vn_cli_host_help. */
+void vn_cli_print_help(const char *text);
 
 /* --host SOURCE: NULL or "" = this machine, sysfs:DIR, synthetic:SPEC, else
  * a capabilities XML file.  "none" = no host: NULL without an error, or,

@@ -18,6 +18,7 @@
 #include "cmd_advise.h"
 
 #include <getopt.h>
+#include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,14 +29,14 @@
 
 enum { ADV_EXIT_NOFIT = VN_EXIT_INVALID };   /* the request does not fit */
 enum { OPT_HOST = 256, OPT_HUGEPAGES, OPT_EXPLAIN, OPT_RULE, OPT_REQUIRE_FIT, OPT_SAMPLE,
-       OPT_LEDGER };
+       OPT_LEDGER, OPT_FORMAT };
 #define ADV_SAMPLE_MS_DEFAULT 200     /* the live host's load sample (numad: 2000) */
 #define ADV_SAMPLE_MS_MAX 60000
 
 static const char usage_advise[] =
     "usage: vnuma advise [--host SOURCE] -w NCPUS[:MB] [--rule numad|smallest]\n"
     "                    [--hugepages SIZE] [--ledger FILE] [--sample-ms N]\n"
-    "                    [--require-fit] [--explain]\n"
+    "                    [--require-fit] [--explain] [--format text|json]\n"
     "\n"
     "Print the host NUMA nodes a guest of NCPUS vCPUs and MB MiB of memory\n"
     "should be placed on, in numad's `-w` format (e.g. 0-1), as libvirt asks\n"
@@ -53,13 +54,7 @@ static const char usage_advise[] =
     "fits, nothing is printed and stderr says what is short.\n"
     "\n"
     "options:\n"
-    "  --host SOURCE           a libvirt capabilities XML file, sysfs:DIR (a\n"
-    "                          recorded sysfs tree) or synthetic:SPEC (a made-up\n"
-    "                          host, e.g. synthetic:'package:2 numa:2 core:4 pu:2\n"
-    "                          mem=16G'; see docs/synthetic-hosts.md); default:\n"
-    "                          this machine\n"
-    "  --whole-system          this machine or sysfs:DIR whole, not only the CPUs\n"
-    "                          and nodes of this process's cpuset (its cgroup)\n"
+    "@HOST\n"
     "  -w, --what NCPUS[:MB]   the request: vCPUs, and memory in MiB (optional)\n"
     "  --rule numad|smallest   numad's choice (default) or the smallest set\n"
     "  --hugepages SIZE        the memory is backed by huge pages of SIZE (2M,\n"
@@ -76,6 +71,11 @@ static const char usage_advise[] =
     "                          idle CPUs or free memory fall short)\n"
     "  --explain               write the nodes, the scores, the start node and\n"
     "                          the growth (or the candidates) to stderr\n"
+    "  --format text|json      the nodes (default), or one JSON object: {\"nodes\",\n"
+    "                          \"cpus\", \"fits\", \"shortfall\" (null when it fits),\n"
+    "                          \"warnings\": [...], \"explanation\": what --explain\n"
+    "                          writes, or null without it}; errors as {\"error\":\n"
+    "                          {\"code\", \"class\", \"message\", \"element\"}} on stderr\n"
     "\n"
     "exit status: 0 advice printed, 1 the request does not fit (--rule\n"
     "smallest, --require-fit) or synthetic:SPEC is wrong, 2 usage, 3 the host\n"
@@ -85,7 +85,7 @@ typedef struct advise_opts {
     const char *src, *ledger;
     vn_advice_request req;
     unsigned sample_ms;
-    bool explain, require_fit;
+    bool explain, require_fit, json;
 } advise_opts;
 
 /* "NCPUS[:MB]", decimal, NCPUS >= 1. */
@@ -133,7 +133,7 @@ static vnuma_host *load_host(const advise_opts *o, int *rc)
     vnuma_host *h = vn_cli_host(o->src, true, &err);
     *rc = VN_EXIT_HOST;
     if (h && !vnuma_host_node_count(h)) {
-        fprintf(stderr, "error: the host has no NUMA nodes\n");
+        vn_cli_error(VNUMA_ERR_HOST, "the host has no NUMA nodes");
         vnuma_host_free(h);
         return NULL;
     }
@@ -145,6 +145,39 @@ static vnuma_host *load_host(const advise_opts *o, int *rc)
         *rc = vn_cli_fail(err);
     vnuma_error_free(err);
     return h;
+}
+
+/* --format json: the advice as one object on stdout. */
+static int print_advice_json(const advise_opts *o, const vnuma_advice *a, const char *ex)
+{
+    bool fits = vnuma_advice_fits(a);
+    if (!fits && o->require_fit) {
+        VN_AUTOFREE char *msg = vn_asprintf("nothing fits the request: %s",
+                                            vnuma_advice_shortfall(a));
+        vn_cli_error(VNUMA_ERR_INVALID, msg);
+        return ADV_EXIT_NOFIT;
+    }
+    struct json_object *j = json_object_new_object(), *w = json_object_new_array();
+    json_object_object_add(j, "nodes", json_object_new_string(vnuma_advice_nodes(a)));
+    json_object_object_add(j, "cpus", json_object_new_string(vnuma_advice_cpus(a)));
+    json_object_object_add(j, "fits", json_object_new_boolean(fits));
+    json_object_object_add(j, "shortfall",
+                           fits ? NULL : json_object_new_string(vnuma_advice_shortfall(a)));
+    if (!fits) {
+        VN_AUTOFREE char *s = vn_asprintf("nothing fits the request: %s; numad answers %s "
+                                          "all the same", vnuma_advice_shortfall(a),
+                                          vnuma_advice_nodes(a));
+        json_object_array_add(w, json_object_new_string(s));
+    }
+    json_object_object_add(j, "warnings", w);
+    VN_AUTOFREE char *explanation =
+        o->explain ? vn_asprintf("%sCPUs of the chosen nodes (libvirt's vCPU affinity): %s\n",
+                                 ex ? ex : "", vnuma_advice_cpus(a))
+                   : NULL;
+    json_object_object_add(j, "explanation",
+                           explanation ? json_object_new_string(explanation) : NULL);
+    vn_cli_json_print(stdout, j);
+    return VN_EXIT_OK;
 }
 
 static int print_advice(const advise_opts *o, const vnuma_advice *a)
@@ -187,17 +220,17 @@ static int run_advice(advise_opts *o)
     }
     char *ex = NULL;
     vnuma_advice *a = vnuma_advise(h, r, o->explain ? &ex : NULL, &err);
-    if (ex)
+    if (ex && !(o->json && a))
         fputs(ex, stderr);
-    free(ex);
     vnuma_host_free(h);
     vnuma_advice_request_free(r);
     if (!a) {
         vn_cli_fail(err);
         rc = vnuma_error_code(err) == VNUMA_ERR_HOST ? ADV_EXIT_NOFIT : VN_EXIT_USAGE;
     } else {
-        rc = print_advice(o, a);
+        rc = o->json ? print_advice_json(o, a, ex) : print_advice(o, a);
     }
+    free(ex);
     vnuma_advice_free(a);
     vnuma_error_free(err);
     return rc;
@@ -241,8 +274,14 @@ static int parse_option(int opt, advise_opts *o, bool *have_what)
     case OPT_EXPLAIN:
         o->explain = true;
         return 0;
+    case OPT_FORMAT:
+        if (strcmp(optarg, "text") && strcmp(optarg, "json"))
+            return vn_cli_usage_error("advise", "--format takes text or json");
+        o->json = !strcmp(optarg, "json");
+        vn_cli_set_json_errors(o->json);
+        return 0;
     case 'h':
-        fputs(usage_advise, stdout);
+        vn_cli_print_help(usage_advise);
         return -1;
     default:
         return VN_EXIT_USAGE;   /* vn_cli_getopt said why */
@@ -261,6 +300,7 @@ int vn_cmd_advise(int argc, char **argv)
         {"ledger", required_argument, NULL, OPT_LEDGER},
         {"require-fit", no_argument, NULL, OPT_REQUIRE_FIT},
         {"explain", no_argument, NULL, OPT_EXPLAIN},
+        {"format", required_argument, NULL, OPT_FORMAT},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };

@@ -29,14 +29,7 @@ static const char usage_host[] =
     "distances.\n"
     "\n"
     "options:\n"
-    "  --host SOURCE           the host: a libvirt capabilities XML file, or\n"
-    "                          sysfs:DIR (a recorded tree holding sys/devices/system\n"
-    "                          and proc/, or libvirt's system/); default: this\n"
-    "                          machine (/sys, /proc); or synthetic:SPEC, a made-up\n"
-    "                          host: 'package:2 numa:2 core:4 pu:2 mem=16G ...'\n"
-    "  --whole-system          this machine or sysfs:DIR whole, not only the CPUs\n"
-    "                          and nodes of this process's cpuset (its cgroup)\n"
-    "                          (docs/synthetic-hosts.md)\n"
+    "@HOST\n"
     "  --format text|caps|json like `numactl --hardware` (default); the\n"
     "                          capabilities document libvirt 9.0 would print\n"
     "                          (its <topology> part, plus the page sizes); or JSON\n"
@@ -85,6 +78,7 @@ int vn_cmd_host(int argc, char **argv)
             ledger = optarg;
             break;
         case OPT_FORMAT:
+            vn_cli_set_json_errors(!strcmp(optarg, "json"));
             if (!strcmp(optarg, "text"))
                 fmt = VNUMA_HOST_TEXT;
             else if (!strcmp(optarg, "caps"))
@@ -97,7 +91,7 @@ int vn_cmd_host(int argc, char **argv)
                 return vn_cli_usage_error("host", "--format takes text, caps, json or svg");
             break;
         case 'h':
-            fputs(usage_host, stdout);
+            vn_cli_print_help(usage_host);
             return VN_EXIT_OK;
         default:
             return VN_EXIT_USAGE;   /* vn_cli_getopt said why */

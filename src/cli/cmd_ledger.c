@@ -48,6 +48,7 @@ int vn_cmd_ledger(int argc, char **argv)
     while ((o = vn_cli_getopt("ledger", argc, argv, ":h", opts)) != -1) {
         switch (o) {
         case OPT_FORMAT:
+            vn_cli_set_json_errors(!strcmp(optarg, "json"));
             if (!strcmp(optarg, "text"))
                 style = VNUMA_LEDGER_TEXT;
             else if (!strcmp(optarg, "json"))

@@ -35,10 +35,8 @@ static const char usage[] =
     "  --cells N               mode node: the number of guest cells\n"
     "  --nodeset SET           mode node: the host nodes (libvirt syntax)\n"
     "  --expand                print the expanded domain\n"
-    "  --host SOURCE           a capabilities XML, sysfs:DIR, or none (no check);\n"
-    "                          default: this machine\n"
-    "  --whole-system          this machine or sysfs:DIR whole, not only the CPUs\n"
-    "                          and nodes of this process's cpuset (its cgroup)\n"
+    "@HOST\n"
+    "                            none            no host: nothing is checked\n"
     "  --hugetlbfs PATH=SIZE   a hugetlbfs mount (the first: default page size)\n";
 
 typedef struct opts {
@@ -113,7 +111,7 @@ static int parse_opts(int argc, char **argv, opts *o)
     optind = 1;
     while ((c = vn_cli_getopt("partition", argc, argv, "+:h", lo)) != -1) {
         if (c == 'h') {
-            fputs(usage, stdout);
+            vn_cli_print_help(usage);
             exit(VN_EXIT_OK);
         }
         if (parse_one(o, c) != 0)

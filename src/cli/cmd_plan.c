@@ -49,10 +49,7 @@ static const char usage_plan[] =
     "json and --ledger are refused).\n"
     "\n"
     "options:\n"
-    "  --host SOURCE           a libvirt capabilities XML file, sysfs:DIR or\n"
-    "                          synthetic:SPEC; default: this machine\n"
-    "  --whole-system          this machine or sysfs:DIR whole, not only the CPUs\n"
-    "                          and nodes of this process's cpuset (its cgroup)\n"
+    "@HOST\n"
     "  --ledger FILE           subtract what the guests recorded in FILE took,\n"
     "                          and record this one (by domain name; a name\n"
     "                          already there is refused).  Locked and atomic.\n"
@@ -133,6 +130,7 @@ static int parse_plan_opts(int argc, char **argv, plan_cli *o)
             (void)vnuma_plan_options_set_thread_policy(o->opts, v, NULL);
             break;
         case OPT_FORMAT:
+            vn_cli_set_json_errors(!strcmp(optarg, "json"));
             if (!strcmp(optarg, "xml"))
                 o->format = VNUMA_PLAN_XML;
             else if (!strcmp(optarg, "json"))
@@ -157,7 +155,7 @@ static int parse_plan_opts(int argc, char **argv, plan_cli *o)
             o->reserve = true;
             break;
         case 'h':
-            fputs(usage_plan, stdout);
+            vn_cli_print_help(usage_plan);
             exit(VN_EXIT_OK);
         default:
             return -1;   /* vn_cli_getopt said why */

@@ -9,6 +9,7 @@
  *     lacks what the domain asks).
  */
 #include <getopt.h>
+#include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,18 +87,12 @@ static const char usage_xml[] =
     "  --expand                replace <vnuma> by the guest NUMA layout it stands\n"
     "                          for on the host (cells, distances, topology,\n"
     "                          memnodes, vcpupins): a plain libvirt domain\n"
-    "  --host SOURCE           the host for --expand (default: this machine)\n"
-    "  --whole-system          this machine or sysfs:DIR whole, not only the CPUs\n"
-    "                          and nodes of this process's cpuset (its cgroup)\n"
+    "@HOST\n"
     "  --hugetlbfs PATH=SIZE   the first gives the default huge page size\n";
 
 static const char usage_host_opts[] =
-    "  --host SOURCE           the host: a libvirt capabilities XML file,\n"
-    "                          sysfs:DIR (a recorded sysfs tree), synthetic:SPEC\n"
-    "                          (a made-up host: docs/synthetic-hosts.md), or none\n"
-    "                          (skip host rules); default: this machine\n"
-    "  --whole-system          this machine or sysfs:DIR whole, not only the CPUs\n"
-    "                          and nodes of this process's cpuset (its cgroup)\n"
+    "@HOST\n"
+    "                            none            skip the host rules\n"
     "  --hugetlbfs PATH=SIZE   a hugetlbfs mount and its page size (repeatable;\n"
     "                          the first is the default huge page size), or\n"
     "                          none; default: as libvirt finds them, from\n"
@@ -110,14 +105,19 @@ static const char usage_host_opts[] =
     "  --verbose               say which mounts and directory are used, and why\n";
 
 static const char usage_check[] =
-    "usage: vnuma check [OPTIONS] DOMAIN.xml...\n"
+    "usage: vnuma check [OPTIONS] [--format text|json] DOMAIN.xml...\n"
     "\n"
     "Check each domain as libvirt 9.0 does when it starts a QEMU guest: the\n"
     "domain rules, the QEMU rules and the host rules.  Exit 0 when every domain\n"
     "is valid (warnings go to stderr), 1 with `error: ...` otherwise.\n"
     "`check` refuses exactly what `argv` refuses.\n"
     "\n"
-    "options:\n";
+    "options:\n"
+    "  --format text|json      lines on stderr (default), or one JSON object on\n"
+    "                          stdout: {\"valid\": BOOL, \"domains\": [{\"file\",\n"
+    "                          \"valid\", \"warnings\": [...], \"error\": {\"code\",\n"
+    "                          \"class\", \"message\", \"element\"} or null}]}; other\n"
+    "                          errors as {\"error\": {...}} on stderr\n";
 
 static const char usage_argv[] =
     "usage: vnuma argv [OPTIONS] [--format args|shell|json] DOMAIN.xml...\n"
@@ -128,7 +128,9 @@ static const char usage_argv[] =
     "\n"
     "options:\n"
     "  --format args|shell|json  libvirt's .args layout (default), one\n"
-    "                          shell-quoted line, or a JSON array of strings\n";
+    "                          shell-quoted line, or a JSON array of strings\n"
+    "                          (and errors as {\"error\": {\"code\", \"class\",\n"
+    "                          \"message\", \"element\"}} on stderr)\n";
 
 typedef struct cli {
     const char *host_src;      /* NULL = this machine */
@@ -136,6 +138,7 @@ typedef struct cli {
     vnuma_config *cfg;
     vnuma_argv_style style;
     bool verbose;              /* say where the mounts came from */
+    bool json;                 /* check --format json */
 } cli;
 
 enum { OPT_HOST = 256, OPT_HUGETLBFS, OPT_BACKING_DIR, OPT_DOMAIN_ID, OPT_FORMAT, OPT_EXPAND,
@@ -187,9 +190,14 @@ static int parse_opts(int argc, char **argv, const char *cmd, const char *help,
             vnuma_config_set_domain_id(c->cfg, id);
             break;
         case OPT_FORMAT:
-            if (!with_format)
+            vn_cli_set_json_errors(!strcmp(optarg, "json"));
+            if (help == usage_check) {
+                if (strcmp(optarg, "text") && strcmp(optarg, "json"))
+                    return vn_cli_usage_error(cmd, "--format takes text or json"), -1;
+                c->json = !strcmp(optarg, "json");
+            } else if (!with_format)
                 return vn_cli_usage_error(cmd, "unknown option '--format'"), -1;
-            if (!strcmp(optarg, "args"))
+            else if (!strcmp(optarg, "args"))
                 c->style = VNUMA_ARGV_ARGS;
             else if (!strcmp(optarg, "shell"))
                 c->style = VNUMA_ARGV_SHELL;
@@ -207,9 +215,9 @@ static int parse_opts(int argc, char **argv, const char *cmd, const char *help,
             c->expand = true;
             break;
         case 'h':
-            fputs(help, stdout);
+            vn_cli_print_help(help);
             if (help != usage_xml)
-                fputs(usage_host_opts, stdout);
+                vn_cli_print_help(usage_host_opts);
             exit(VN_EXIT_OK);
         default:
             return -1;   /* vn_cli_getopt said why */
@@ -261,17 +269,46 @@ static int cmd_xml(int argc, char **argv)
     return rc;
 }
 
-/* One domain of check or argv: its exit status. */
+/* check --format json: the domain's entry {"file", "valid", "warnings",
+ * "error"} into report; takes w. */
+static void report_domain(struct json_object *report, const char *path, char **w,
+                          const vnuma_error *err)
+{
+    struct json_object *o = json_object_new_object(), *ws = json_object_new_array();
+    json_object_object_add(o, "file", json_object_new_string(path));
+    json_object_object_add(o, "valid", json_object_new_boolean(!err));
+    for (size_t i = 0; w && w[i]; i++)
+        json_object_array_add(ws, json_object_new_string(w[i]));
+    vnuma_strv_free(w);
+    json_object_object_add(o, "warnings", ws);
+    json_object_object_add(o, "error",
+                           err ? vn_cli_json_error(vnuma_error_code(err), vnuma_error_class(err),
+                                                   vnuma_error_message(err),
+                                                   vnuma_error_element(err))
+                               : NULL);
+    json_object_array_add(report, o);
+}
+
+/* One domain of check or argv: its exit status.  report: check --format
+ * json's array of domains, NULL otherwise. */
 static int one_domain(const cli *c, const vnuma_host *host, const char *path, bool several,
-                      bool print)
+                      bool print, struct json_object *report)
 {
     vnuma_error *err = NULL;
     char **w = NULL, **args = NULL;
     vnuma_domain *d = vnuma_domain_read(path, VNUMA_PARSE_ABI_UPDATE, &err);
     if (d)
         args = vnuma_domain_argv(d, host, c->cfg, &w, &err);
-    vn_cli_warn(w);
     int rc = VN_EXIT_OK;
+    if (report) {
+        rc = args ? VN_EXIT_OK : vn_cli_exit_code(vnuma_error_code(err));
+        report_domain(report, path, w, args ? NULL : err);
+        vnuma_strv_free(args);
+        vnuma_domain_free(d);
+        vnuma_error_free(err);
+        return rc;
+    }
+    vn_cli_warn(w);
     if (!args) {
         if (several)
             fprintf(stderr, "%s: ", path);
@@ -305,12 +342,20 @@ static int run_domains(int argc, char **argv, const char *cmd, const char *help,
         rc = vn_cli_usage_error(cmd, "expected DOMAIN.xml");
     else if (host = vn_cli_host(c.host_src, false, &err), err)
         rc = vn_cli_fail(err);
-    else
+    else {
+        struct json_object *report = c.json ? json_object_new_array() : NULL;
         for (int k = i; k < argc; k++) {
-            int x = one_domain(&c, host, argv[k], argc - i > 1, print);
+            int x = one_domain(&c, host, argv[k], argc - i > 1, print, report);
             if (rc == VN_EXIT_OK || x == VN_EXIT_HOST)
                 rc = x;
         }
+        if (report) {
+            struct json_object *o = json_object_new_object();
+            json_object_object_add(o, "valid", json_object_new_boolean(rc == VN_EXIT_OK));
+            json_object_object_add(o, "domains", report);
+            vn_cli_json_print(stdout, o);
+        }
+    }
     vnuma_host_free(host);
     vnuma_error_free(err);
     vnuma_config_free(c.cfg);

@@ -34,7 +34,7 @@ for i in range(10):
     rc = int(open(f"{tmp}/rc{i}").read())
     if rc == 0:
         ok.append(i)
-    elif rc == 1 and open(f"{tmp}/err{i}").read().startswith("error: cell "):
+    elif rc == 1 and json.load(open(f"{tmp}/err{i}"))["error"]["message"].startswith("cell "):
         bad.append(i)
     else:
         sys.exit(f"FAIL concurrency: race{i} exit {rc}: {open(f'{tmp}/err{i}').read()}")

@@ -34,7 +34,8 @@ rc=$?
 [ $rc -lt 128 ] || fail "crashed (exit $rc)"
 if [ -f "$base.err" ]; then
     [ $rc -eq 1 ] || fail "exit $rc, expected 1: $(cat "$tmp/err")"
-    sed "s|$tmp/||g" "$tmp/err" >"$tmp/err.n"   # the ledger's temporary path
+    # --format json: the error object as the lines of the text form
+    python3 "$(dirname "$0")/../cli/json-error-lines" <"$tmp/err" | sed "s|$tmp/||g" >"$tmp/err.n"   # the ledger's temporary path
     diff -u "$base.err" "$tmp/err.n" || fail "message differs"
     [ ! -s "$tmp/out" ] || fail "printed a plan while refusing"
     if [ -f "$base.ledger" ]; then

@@ -39,7 +39,8 @@ rc=$?
 [ $rc -lt 128 ] || fail "crashed (exit $rc)"
 if [ -f "$base.err" ]; then
     [ $rc -eq 1 ] || fail "exit $rc, expected 1: $(cat "$tmp/err")"
-    sed "s|$tmp/||g" "$tmp/err" >"$tmp/err.n"
+    # --format json: the error object as the lines of the text form
+    python3 "$(dirname "$0")/../cli/json-error-lines" <"$tmp/err" | sed "s|$tmp/||g" >"$tmp/err.n"
     diff -u "$base.err" "$tmp/err.n" || fail "message differs"
     [ ! -s "$tmp/out.svg" ] || fail "printed a picture while refusing"
     if [ -f "$base.ledger" ]; then
