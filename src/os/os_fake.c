@@ -97,7 +97,7 @@ static const char *const op_names[VN_FAKE_NOPS] = {
     "readdir", "closedir", "fork", "execve", "waitpid", "kill", "pipe2", "dup2", "setsid",
     "sched_setaffinity", "sched_getaffinity", "set_mempolicy", "get_mempolicy", "socket",
     "connect", "bind", "listen", "accept", "poll", "sleep", "fcntl", "close_range",
-    "execvp", "sigaction", "sigprocmask",
+    "execvp", "sigaction", "sigprocmask", "exchangeat",
 };
 
 const char *vn_fake_op_name(vn_fake_op op)
@@ -802,6 +802,39 @@ static int m_renameat(vn_fake *f, int odirfd, const char *opath, int ndirfd, con
     return 0;
 }
 
+/* RENAME_EXCHANGE: both names exist; they swap their nodes. */
+static int m_exchangeat(vn_fake *f, int odirfd, const char *opath, int ndirfd,
+                        const char *npath)
+{
+    fnode *os = dir_of_fd(f, odirfd), *ns = dir_of_fd(f, ndirfd);
+    if (!os || !ns)
+        return -1;
+    fnode *odir, *on, *ndir, *nn;
+    int depth = 0;
+    VN_AUTOFREE char *obase = NULL;
+    VN_AUTOFREE char *nbase = NULL;
+    if (resolve(f, os, opath, false, &depth, &odir, &obase, &on) < 0)
+        return -1;
+    depth = 0;
+    if (resolve(f, ns, npath, false, &depth, &ndir, &nbase, &nn) < 0)
+        return -1;
+    if (!on || !nn) {
+        errno = ENOENT;
+        return -1;
+    }
+    if (dot(obase) || dot(nbase) || S_ISDIR(on->mode) || S_ISDIR(nn->mode)) {
+        errno = EINVAL;   /* directories: not needed by vnuma, not modelled */
+        return -1;
+    }
+    if (on == nn)
+        return 0;
+    dir_del(odir, obase);
+    dir_del(ndir, nbase);
+    dir_add(odir, obase, nn);
+    dir_add(ndir, nbase, on);
+    return 0;
+}
+
 static ssize_t m_readlinkat(vn_fake *f, int dirfd, const char *path, char *buf, size_t len)
 {
     fnode *start = dir_of_fd(f, dirfd);
@@ -999,6 +1032,19 @@ static int x_renameat(const vn_os *os, int odirfd, const char *opath, int ndirfd
     int r = UNDER(f) ? UNDER(f)->renameat(UNDER(f), odirfd, opath, ndirfd, npath)
                      : m_renameat(f, odirfd, opath, ndirfd, npath);
     return (int)record(f, VN_FAKE_RENAMEAT, p, q, r);
+}
+
+static int x_exchangeat(const vn_os *os, int odirfd, const char *opath, int ndirfd,
+                        const char *npath)
+{
+    vn_fake *f = F(os);
+    VN_AUTOFREE char *p = call_path(f, odirfd, opath);
+    VN_AUTOFREE char *q = call_path(f, ndirfd, npath);
+    if (enter(f, VN_FAKE_EXCHANGEAT, p, q))
+        return (int)record(f, VN_FAKE_EXCHANGEAT, p, q, -1);
+    int r = UNDER(f) ? UNDER(f)->exchangeat(UNDER(f), odirfd, opath, ndirfd, npath)
+                     : m_exchangeat(f, odirfd, opath, ndirfd, npath);
+    return (int)record(f, VN_FAKE_EXCHANGEAT, p, q, r);
 }
 
 static int x_unlinkat(const vn_os *os, int dirfd, const char *path, int flags)
@@ -1346,6 +1392,7 @@ static const vn_os fake_ops = {
     .fsync = x_fsync,
     .fchmod = x_fchmod,
     .renameat = x_renameat,
+    .exchangeat = x_exchangeat,
     .unlinkat = x_unlinkat,
     .mkdirat = x_mkdirat,
     .readlinkat = x_readlinkat,
