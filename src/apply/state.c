@@ -244,6 +244,25 @@ static int read_info(vn_ap_entry *e, vn_error *err)
     return 0;
 }
 
+/* NAME replaced by TMP atomically (a reader sees the old file or the new
+ * one), TMP gone.  rename(2) over an existing file makes ext4
+ * (auto_da_alloc) write TMP's data out first: milliseconds each on a busy
+ * disk, and launch replaces info five times.  Exchanging the two names and
+ * removing the old file is as atomic for readers and writes nothing out
+ * (these files need no durability: see vn_ap_create).  The first save
+ * (no NAME yet) and a file system without RENAME_EXCHANGE rename. */
+static int replace(int dirfd, const char *tmp, const char *name)
+{
+    const vn_os *os = vn_os_current();
+    if (os->exchangeat(os, dirfd, tmp, dirfd, name) == 0) {
+        os->unlinkat(os, dirfd, tmp, 0);
+        return 0;
+    }
+    if (errno != ENOENT && errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
+        return -1;
+    return os->renameat(os, dirfd, tmp, dirfd, name);
+}
+
 int vn_ap_entry_save(vn_ap_entry *e, vn_error *err)
 {
     const vn_os *os = vn_os_current();
@@ -252,7 +271,7 @@ int vn_ap_entry_save(vn_ap_entry *e, vn_error *err)
     os->unlinkat(os, e->dirfd, "info.tmp", 0);
     if (vn_ap_create(tmp, text, 0600, err) < 0)
         return -1;
-    if (os->renameat(os, e->dirfd, "info.tmp", e->dirfd, "info") < 0) {
+    if (replace(e->dirfd, "info.tmp", "info") < 0) {
         vn_error_sys(err, VNUMA_ERR_SYSTEM, errno, "cannot rename %s to info", tmp);
         os->unlinkat(os, e->dirfd, "info.tmp", 0);
         return -1;
@@ -267,7 +286,7 @@ int vn_ap_entry_save_xml(vn_ap_entry *e, const char *xml, vn_error *err)
     os->unlinkat(os, e->dirfd, "domain.xml.tmp", 0);
     if (vn_ap_create(tmp, xml, 0600, err) < 0)
         return -1;
-    if (os->renameat(os, e->dirfd, "domain.xml.tmp", e->dirfd, "domain.xml") < 0) {
+    if (replace(e->dirfd, "domain.xml.tmp", "domain.xml") < 0) {
         vn_error_sys(err, VNUMA_ERR_SYSTEM, errno, "cannot rename %s", tmp);
         os->unlinkat(os, e->dirfd, "domain.xml.tmp", 0);
         return -1;

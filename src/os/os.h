@@ -53,6 +53,11 @@ struct vn_os {
     int (*fchmod)(const vn_os *os, int fd, mode_t mode);
     int (*renameat)(const vn_os *os, int olddirfd, const char *oldpath, int newdirfd,
                     const char *newpath);
+    /* exchangeat: renameat2(RENAME_EXCHANGE), the two names swap their
+     * files atomically; both must exist (ENOENT), and a file system without
+     * it says EINVAL */
+    int (*exchangeat)(const vn_os *os, int olddirfd, const char *oldpath, int newdirfd,
+                      const char *newpath);
     /* unlinkat: AT_REMOVEDIR in flags removes a directory */
     int (*unlinkat)(const vn_os *os, int dirfd, const char *path, int flags);
     int (*mkdirat)(const vn_os *os, int dirfd, const char *path, mode_t mode);

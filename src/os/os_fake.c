@@ -19,7 +19,7 @@ static const char *const op_names[VN_FAKE_NOPS] = {
     "readdir", "closedir", "fork", "execve", "waitpid", "kill", "pipe2", "dup2", "setsid",
     "sched_setaffinity", "sched_getaffinity", "set_mempolicy", "get_mempolicy", "socket",
     "connect", "bind", "listen", "accept", "poll", "sleep", "fcntl", "close_range",
-    "execvp", "sigaction", "sigprocmask",
+    "execvp", "sigaction", "sigprocmask", "exchangeat",
 };
 
 const char *vn_fake_op_name(vn_fake_op op)
@@ -296,6 +296,19 @@ static int x_renameat(const vn_os *os, int odirfd, const char *opath, int ndirfd
     int r = UNDER(f) ? UNDER(f)->renameat(UNDER(f), odirfd, opath, ndirfd, npath)
                      : vf_m_renameat(f, odirfd, opath, ndirfd, npath);
     return (int)record(f, VN_FAKE_RENAMEAT, p, q, r);
+}
+
+static int x_exchangeat(const vn_os *os, int odirfd, const char *opath, int ndirfd,
+                        const char *npath)
+{
+    vn_fake *f = F(os);
+    VN_AUTOFREE char *p = vf_call_path(f, odirfd, opath);
+    VN_AUTOFREE char *q = vf_call_path(f, ndirfd, npath);
+    if (enter(f, VN_FAKE_EXCHANGEAT, p, q))
+        return (int)record(f, VN_FAKE_EXCHANGEAT, p, q, -1);
+    int r = UNDER(f) ? UNDER(f)->exchangeat(UNDER(f), odirfd, opath, ndirfd, npath)
+                     : vf_m_exchangeat(f, odirfd, opath, ndirfd, npath);
+    return (int)record(f, VN_FAKE_EXCHANGEAT, p, q, r);
 }
 
 static int x_unlinkat(const vn_os *os, int dirfd, const char *path, int flags)
@@ -643,6 +656,7 @@ static const vn_os fake_ops = {
     .fsync = x_fsync,
     .fchmod = x_fchmod,
     .renameat = x_renameat,
+    .exchangeat = x_exchangeat,
     .unlinkat = x_unlinkat,
     .mkdirat = x_mkdirat,
     .readlinkat = x_readlinkat,

@@ -114,6 +114,7 @@ bool vf_dot(const char *base);
 int vf_m_unlinkat(vn_fake *f, int dirfd, const char *path, int flags);
 int vf_m_mkdirat(vn_fake *f, int dirfd, const char *path, mode_t mode);
 int vf_m_renameat(vn_fake *f, int odirfd, const char *opath, int ndirfd, const char *npath);
+int vf_m_exchangeat(vn_fake *f, int odirfd, const char *opath, int ndirfd, const char *npath);
 ssize_t vf_m_readlinkat(vn_fake *f, int dirfd, const char *path, char *buf, size_t len);
 int vf_cmp_str(const void *a, const void *b);
 fake_dir *vf_m_opendirat(vn_fake *f, int dirfd, const char *path);

@@ -583,6 +583,38 @@ int vf_m_renameat(vn_fake *f, int odirfd, const char *opath, int ndirfd, const c
     return 0;
 }
 
+/* RENAME_EXCHANGE: both names exist; they swap their nodes. */
+int vf_m_exchangeat(vn_fake *f, int odirfd, const char *opath, int ndirfd, const char *npath)
+{
+    fnode *os = dir_of_fd(f, odirfd), *ns = dir_of_fd(f, ndirfd);
+    if (!os || !ns)
+        return -1;
+    fnode *odir, *on, *ndir, *nn;
+    int depth = 0;
+    VN_AUTOFREE char *obase = NULL;
+    VN_AUTOFREE char *nbase = NULL;
+    if (vf_resolve(f, os, opath, false, &depth, &odir, &obase, &on) < 0)
+        return -1;
+    depth = 0;
+    if (vf_resolve(f, ns, npath, false, &depth, &ndir, &nbase, &nn) < 0)
+        return -1;
+    if (!on || !nn) {
+        errno = ENOENT;
+        return -1;
+    }
+    if (vf_dot(obase) || vf_dot(nbase) || S_ISDIR(on->mode) || S_ISDIR(nn->mode)) {
+        errno = EINVAL;   /* directories: not needed by vnuma, not modelled */
+        return -1;
+    }
+    if (on == nn)
+        return 0;
+    vf_dir_del(odir, obase);
+    vf_dir_del(ndir, nbase);
+    vf_dir_add(odir, obase, nn);
+    vf_dir_add(ndir, nbase, on);
+    return 0;
+}
+
 ssize_t vf_m_readlinkat(vn_fake *f, int dirfd, const char *path, char *buf, size_t len)
 {
     fnode *start = dir_of_fd(f, dirfd);

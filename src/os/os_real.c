@@ -83,6 +83,13 @@ static int r_renameat(const vn_os *os, int olddirfd, const char *oldpath, int ne
     return renameat(olddirfd, oldpath, newdirfd, newpath);
 }
 
+static int r_exchangeat(const vn_os *os, int olddirfd, const char *oldpath, int newdirfd,
+                        const char *newpath)
+{
+    (void)os;
+    return renameat2(olddirfd, oldpath, newdirfd, newpath, RENAME_EXCHANGE);
+}
+
 static int r_unlinkat(const vn_os *os, int dirfd, const char *path, int flags)
 {
     (void)os;
@@ -353,6 +360,7 @@ static const vn_os real_os = {
     .fsync = r_fsync,
     .fchmod = r_fchmod,
     .renameat = r_renameat,
+    .exchangeat = r_exchangeat,
     .unlinkat = r_unlinkat,
     .mkdirat = r_mkdirat,
     .readlinkat = r_readlinkat,

@@ -522,6 +522,51 @@ static void inject_state(void)
     vn_fake_fail_nth(fake, VN_FAKE_RENAMEAT, 2, ENOSPC);
 }
 
+/* Saving an entry again replaces info by exchanging the two names and
+ * removing the old file, not by renaming over it (on ext4 that writes the
+ * file out first: milliseconds per save); only the first save, with no
+ * info yet, renames.  A file system without RENAME_EXCHANGE renames. */
+static void test_entry_save_exchanges(void **state)
+{
+    (void)state;
+    for (int noexchange = 0; noexchange < 2; noexchange++) {
+        build_host(false);
+        if (noexchange)
+            vn_fake_fail_nth(fake, VN_FAKE_EXCHANGEAT, 0, EINVAL);
+        VN_AUTOCLEAR(vn_apply_opts) o;
+        opts(&o);
+        VN_AUTOCLEAR(vn_ap_entry) e = {.dirfd = -1, .lockfd = -1};
+        VN_AUTOCLEAR(vn_undo) u = {0};
+        vn_error err = {0};
+        assert_int_equal(vn_ap_entry_create(&o, "g", &e, &u, &err), 0);
+        const char *states[] = {"starting", "placed", "running"};
+        for (size_t i = 0; i < VN_ARRAY_LEN(states); i++) {
+            free(e.info.state);
+            e.info.state = vn_strdup(states[i]);
+            free(e.info.name);
+            e.info.name = vn_strdup("g");
+            assert_int_equal(vn_ap_entry_save(&e, &err), 0);
+            VN_AUTOFREE char *text = vn_fake_contents(fake, "/run/vnuma/g/info", NULL);
+            VN_AUTOFREE char *want = vn_asprintf("state=%s\n", states[i]);
+            assert_non_null(strstr(text, want));
+            struct stat st;
+            assert_false(vn_fake_lstat(fake, "/run/vnuma/g/info.tmp", &st));
+        }
+        assert_int_equal(vn_fake_count(fake, VN_FAKE_RENAMEAT, "/run/vnuma/g/info.tmp"),
+                         noexchange ? 3 : 1);
+        assert_int_equal(vn_fake_count(fake, VN_FAKE_EXCHANGEAT, "/run/vnuma/g/info.tmp"), 3);
+        assert_int_equal(vn_ap_entry_save_xml(&e, "<domain/>\n", &err), 0);
+        assert_int_equal(vn_ap_entry_save_xml(&e, "<domain type='qemu'/>\n", &err), 0);
+        VN_AUTOFREE char *xml = vn_fake_contents(fake, "/run/vnuma/g/domain.xml", NULL);
+        assert_string_equal(xml, "<domain type='qemu'/>\n");
+        assert_int_equal(vn_fake_count(fake, VN_FAKE_RENAMEAT, "/run/vnuma/g/domain.xml.tmp"),
+                         noexchange ? 2 : 1);
+        vn_undo_commit(&u);
+        vn_ap_entry_clear(&e);
+        drop_host();
+    }
+}
+
 static void test_run_undone(void **state)
 {
     (void)state;
@@ -620,6 +665,7 @@ int main(void)
         cmocka_unit_test(test_info_and_names),
         cmocka_unit_test(test_v1_inherit),
         cmocka_unit_test(test_v2_fallback_detected),
+        cmocka_unit_test(test_entry_save_exchanges),
         cmocka_unit_test(test_run_undone),
         cmocka_unit_test(test_second_start_refused),
         cmocka_unit_test(test_launch_fork_refused),
