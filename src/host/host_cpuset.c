@@ -252,16 +252,6 @@ int vn_host_read_cpuset(const char *root, vn_host_cpuset *cs, vn_error *err)
     return 0;
 }
 
-static void free_node(vn_host_node *n)
-{
-    for (size_t j = 0; j < n->ncpus; j++)
-        vn_bitmap_free(n->cpus[j].siblings);
-    free(n->cpus);
-    free(n->pages);
-    free(n->distance_ids);
-    free(n->distances);
-}
-
 /* Whether any CPU of n is in cpus (NULL: all are). */
 static bool keeps_cpus(const vn_host_node *n, const vn_bitmap *cpus)
 {
@@ -284,7 +274,7 @@ void vn_host_restrict(vn_host *h, vn_host_cpuset *cs)
         }
         if (outside && !keeps_cpus(n, cs->cpus)) {
             h->hidden_cpus += n->ncpus;
-            free_node(n);
+            vn_host_node_clear(n);
             continue;
         }
         if (outside) {   /* its CPUs stay usable, its memory is not */

@@ -20,21 +20,25 @@ void vn_host_cpuset_clear(vn_host_cpuset *cs)
     memset(cs, 0, sizeof(*cs));
 }
 
+void vn_host_node_clear(vn_host_node *n)
+{
+    for (size_t j = 0; j < n->ncpus; j++)
+        vn_bitmap_free(n->cpus[j].siblings);
+    free(n->cpus);
+    free(n->pages);
+    free(n->distance_ids);
+    free(n->distances);
+    *n = (vn_host_node){0};
+}
+
 void vn_host_free(vn_host *h)
 {
     if (!h)
         return;
     vn_host_cpuset_clear(&h->cpuset);
     vn_bitmap_free(h->outside_mems);
-    for (size_t i = 0; i < h->nnodes; i++) {
-        vn_host_node *n = &h->nodes[i];
-        for (size_t j = 0; j < n->ncpus; j++)
-            vn_bitmap_free(n->cpus[j].siblings);
-        free(n->cpus);
-        free(n->pages);
-        free(n->distance_ids);
-        free(n->distances);
-    }
+    for (size_t i = 0; i < h->nnodes; i++)
+        vn_host_node_clear(&h->nodes[i]);
     free(h->nodes);
     free(h->hugepage_sizes_kib);
     free(h->source);

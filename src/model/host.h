@@ -87,6 +87,8 @@ typedef struct vn_host {
 } vn_host;
 
 vn_host *vn_host_new(void);
+/* What a node holds freed (its CPUs, pages, distances); *n zeroed. */
+void vn_host_node_clear(vn_host_node *n);
 void vn_host_free(vn_host *h);
 VN_DEFINE_AUTOPTR(vn_host, vn_host_free)
 const vn_host_node *vn_host_find_node(const vn_host *h, unsigned id);
