@@ -125,14 +125,14 @@ static bool tids_unique(const vn_qmp_cpu_list *c)
 static int plug_boot_vcpus(vn_ap_launch *l, vn_error *err)
 {
     const vn_domain *dom = l->s->dom;
-    unsigned *boot = NULL, n = 0;
+    VN_AUTOFREE unsigned *boot = NULL;
+    unsigned n = 0;
     for (unsigned v = 0; dom->vcpu_info && v < dom->maxvcpus; v++)
         if (dom->vcpu_info[v].online && dom->vcpu_info[v].hotpluggable == VN_TRISTATE_YES) {
             if (!boot)
                 boot = vn_calloc(dom->maxvcpus, sizeof(*boot));
             boot[n++] = v;
         }
-    VN_AUTOFREE unsigned *boot_free = boot;
     if (!n)
         return 0;
     /* qemuProcessVcpusSortOrder: by order (insertion sort keeps ties in
