@@ -156,6 +156,15 @@ static void make_entry(const char *xml, const char *kind, const char *extra_info
     free(live);
 }
 
+/* The entry of a guest `vnuma launch` started with 4 memory slots and
+ * these devices. */
+static void make_launched_entry(const char *devices)
+{
+    char *xml = domain_xml(4, devices, NULL);
+    make_entry(xml, "launch", NULL);
+    free(xml);
+}
+
 static char *live_xml(void)
 {
     char path[256];
@@ -400,9 +409,7 @@ static void test_refusal_cpuset(void **unused)
     free(st);
     if (!only0)
         skip();
-    char *xml = domain_xml(4, NULL, NULL);
-    make_entry(xml, "launch", NULL);
-    free(xml);
+    make_launched_entry(NULL);
     vn_warnings w = {0};
     vn_apply_opts o;
     opts(&o, &w, "synthetic:numa:2 core:1 pu:1");
@@ -453,9 +460,7 @@ static const char dimm_listed[] =
 static void test_attach_dimm(void **unused)
 {
     (void)unused;
-    char *xml = domain_xml(4, NULL, NULL);
-    make_entry(xml, "launch", NULL);
-    free(xml);
+    make_launched_entry(NULL);
     peer p;
     peer_at_entry(&p);
     peer_add(&p, dimm_add);
@@ -492,9 +497,7 @@ static void test_attach_dimm(void **unused)
 static void test_attach_rounds(void **unused)
 {
     (void)unused;
-    char *xml = domain_xml(4, NULL, NULL);
-    make_entry(xml, "launch", NULL);
-    free(xml);
+    make_launched_entry(NULL);
     peer p;
     peer_at_entry(&p);
     peer_add(&p, "> {\"execute\": \"object-add\", \"arguments\": {\"qom-type\": "
@@ -528,9 +531,7 @@ static void test_attach_rounds(void **unused)
 static void test_attach_rollback(void **unused)
 {
     (void)unused;
-    char *xml = domain_xml(4, NULL, NULL);
-    make_entry(xml, "launch", NULL);
-    free(xml);
+    make_launched_entry(NULL);
     char *before = live_xml();
     peer p;
     peer_at_entry(&p);
@@ -566,9 +567,7 @@ static void test_attach_rollback(void **unused)
 static void test_attach_virtio_mem(void **unused)
 {
     (void)unused;
-    char *xml = domain_xml(4, NULL, NULL);
-    make_entry(xml, "launch", NULL);
-    free(xml);
+    make_launched_entry(NULL);
     peer p;
     peer_at_entry(&p);
     peer_add(&p, "> {\"execute\": \"query-pci\"}");
@@ -616,9 +615,7 @@ static void test_attach_virtio_mem(void **unused)
 static void test_attach_ledger(void **unused)
 {
     (void)unused;
-    char *xml = domain_xml(4, NULL, NULL);
-    make_entry(xml, "launch", NULL);
-    free(xml);
+    make_launched_entry(NULL);
     char ledger[256];
     snprintf(ledger, sizeof ledger, "%s/ledger", state);
     write_file(ledger, "vnuma-ledger 1\nguest g\nmem 0 524288\nend\n");
@@ -658,9 +655,7 @@ static const char *const dev_dimm0 =
 
 static void detach_setup(peer *p)
 {
-    char *xml = domain_xml(4, dev_dimm0, NULL);
-    make_entry(xml, "launch", NULL);
-    free(xml);
+    make_launched_entry(dev_dimm0);
     peer_at_entry(p);
     peer_add(p, "> {\"execute\": \"device_del\", \"arguments\": {\"id\": \"dimm0\"}}");
     peer_add(p, "< {\"return\": {}, \"id\": 1}");
@@ -878,9 +873,7 @@ static void test_setvcpus(void **unused)
     assert_int_equal(pthread_create(&th, NULL, fake_vcpu, NULL), 0);
     while (!vcpu_tid)
         usleep(1000);
-    char *xml = domain_xml(4, NULL, NULL);
-    make_entry(xml, "launch", NULL);
-    free(xml);
+    make_launched_entry(NULL);
     peer p;
     peer_at_entry(&p);
     peer_add(&p, "> {\"execute\": \"query-hotpluggable-cpus\"}");
@@ -949,9 +942,7 @@ static void test_setvcpus(void **unused)
 static void test_public_api(void **unused)
 {
     (void)unused;
-    char *xml = domain_xml(4, NULL, NULL);
-    make_entry(xml, "launch", NULL);
-    free(xml);
+    make_launched_entry(NULL);
     vnuma_apply_opts *o = vnuma_apply_opts_new();
     vnuma_apply_opts_set_state_dir(o, state);
     vnuma_error *err = NULL;
