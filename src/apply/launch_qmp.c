@@ -145,14 +145,8 @@ static int plug_boot_vcpus(vn_ap_launch *l, vn_error *err)
             boot[j - 1] = t;
         }
     VN_AUTOCLEAR(vn_qmp_hotpluggable_cpu_list) cpus = {0};
-    if (vn_qmp_query_hotpluggable_cpus(l->qmp, &cpus, err) != VN_QMP_OK)
+    if (vn_qmp_query_vcpu_entities(l->qmp, dom->maxvcpus, &cpus, err) != VN_QMP_OK)
         return -1;
-    vn_qmp_hotpluggable_cpus_sort(&cpus);
-    if (cpus.n != dom->maxvcpus) {
-        vn_error_set(err, VNUMA_ERR_SYSTEM, "QEMU lists %zu hot-pluggable CPUs, the domain "
-                     "has %u vCPUs", cpus.n, dom->maxvcpus);
-        return -1;
-    }
     int timeout = l->o->qmp_timeout_ms > 0 ? l->o->qmp_timeout_ms : 60000;
     for (unsigned i = 0; i < n; i++) {
         unsigned v = boot[i];

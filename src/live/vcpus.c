@@ -77,15 +77,7 @@ static int select_vcpus(const vn_domain *dom, unsigned count, bool *enable, vn_b
 static int query_entities(vn_live *l, vn_qmp_hotpluggable_cpu_list *cpus, vn_error *err)
 {
     vn_qmp *q = vn_lv_qmp(l, err);
-    if (!q || vn_qmp_query_hotpluggable_cpus(q, cpus, err) != VN_QMP_OK)
-        return -1;
-    vn_qmp_hotpluggable_cpus_sort(cpus);
-    if (cpus->n != l->dom->maxvcpus) {
-        vn_error_set(err, VNUMA_ERR_SYSTEM, "QEMU lists %zu hot-pluggable CPUs, the domain has "
-                     "%u vCPUs", cpus->n, l->dom->maxvcpus);
-        return -1;
-    }
-    return 0;
+    return q && vn_qmp_query_vcpu_entities(q, l->dom->maxvcpus, cpus, err) == VN_QMP_OK ? 0 : -1;
 }
 
 /* The host thread of vCPU v (query-cpus-fast), -1 when QEMU has none. */

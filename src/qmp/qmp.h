@@ -216,10 +216,12 @@ vn_qmp_rc vn_qmp_query_memory_devices(vn_qmp *q, vn_qmp_memory_device_list *out,
                                       vn_error *err);
 vn_qmp_rc vn_qmp_query_memdev(vn_qmp *q, vn_qmp_memdev_list *out, vn_error *err);
 
-/* QEMU's hot-pluggable CPU entities in libvirt's vCPU order: by socket,
- * die, core and thread (qemuMonitorQueryHotpluggableCpusEntrySort); entity
- * N is then vCPU N on x86 (one vCPU per entity). */
-void vn_qmp_hotpluggable_cpus_sort(vn_qmp_hotpluggable_cpu_list *l);
+/* query-hotpluggable-cpus as the domain's vCPUs: the entities in libvirt's
+ * order, by socket, die, core and thread
+ * (qemuMonitorQueryHotpluggableCpusEntrySort), so entity N is vCPU N on x86
+ * (one vCPU per entity); VN_QMP_FAILED unless there are nvcpus of them. */
+vn_qmp_rc vn_qmp_query_vcpu_entities(vn_qmp *q, unsigned nvcpus,
+                                     vn_qmp_hotpluggable_cpu_list *out, vn_error *err);
 /* device_add's arguments for vCPU v on entity e (qemuBuildHotpluggableCPUProps):
  * the entity's type, id "vcpuV", its socket/die/core/thread ids and node-id
  * (node >= 0: the vCPU's guest cell; else the entity's own). */

@@ -401,10 +401,21 @@ static int cmp_entity(const void *a, const void *b)
     return 0;
 }
 
-void vn_qmp_hotpluggable_cpus_sort(vn_qmp_hotpluggable_cpu_list *l)
+vn_qmp_rc vn_qmp_query_vcpu_entities(vn_qmp *q, unsigned nvcpus,
+                                     vn_qmp_hotpluggable_cpu_list *out, vn_error *err)
 {
-    if (l->n > 1)
-        qsort(l->items, l->n, sizeof(*l->items), cmp_entity);
+    vn_qmp_rc rc = vn_qmp_query_hotpluggable_cpus(q, out, err);
+    if (rc != VN_QMP_OK)
+        return rc;
+    if (out->n != nvcpus) {
+        vn_error_set(err, VNUMA_ERR_SYSTEM, "QEMU lists %zu hot-pluggable CPUs, the domain has "
+                     "%u vCPUs", out->n, nvcpus);
+        vn_qmp_hotpluggable_cpu_list_clear(out);
+        return VN_QMP_FAILED;
+    }
+    if (out->n > 1)
+        qsort(out->items, out->n, sizeof(*out->items), cmp_entity);
+    return VN_QMP_OK;
 }
 
 char *vn_qmp_vcpu_device_args(const vn_qmp_hotpluggable_cpu *e, unsigned v, int node)
