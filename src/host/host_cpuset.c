@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "host/host_internal.h"
 #include "model/host.h"
 #include "os/fileio.h"
 
@@ -34,16 +35,10 @@
 
 typedef enum { CG_NONE, CG_V2, CG_V1, CG_CPUSETFS } cg_type;
 
-static char *under(const char *root, const char *rel)
-{
-    bool live = !root || !*root || !strcmp(root, "/");
-    return vn_asprintf("%s%s%s", live ? "" : root, rel[0] == '/' ? "" : "/", rel);
-}
-
 /* root/rel read whole; 1 when missing (or not a directory on the way). */
 static int read_rel(const char *root, const char *rel, vn_buf *b, vn_error *err)
 {
-    VN_AUTOFREE char *p = under(root, rel);
+    VN_AUTOFREE char *p = vn_hs_path_in(root, rel);
     VN_AUTOFREE char *why = vn_asprintf("cannot read '%s'", p);
     vn_file_opts o = {.max_bytes = CPUSET_FILE_MAX, .missing_ok = true, .code = VNUMA_ERR_HOST,
                       .refuse_code = VNUMA_ERR_HOST, .open_fail = why};
@@ -105,47 +100,28 @@ static int find_mount(const char *root, cg_type *t, char **mnt, vn_error *err)
         vn_buf_free(&b);
         return r < 0 ? -1 : 0;
     }
-    for (char *line = b.s; *line && *t == CG_NONE;) {
-        char *nl = strchr(line, '\n');
-        size_t len = nl ? (size_t)(nl - line) : strlen(line);
-        /* device dir type options ... */
-        char *f[4] = {0};
-        size_t fl[4] = {0};
-        size_t k = 0;
-        for (size_t i = 0; i < len && k < 4;) {
-            while (i < len && line[i] == ' ')
-                i++;
-            size_t s = i;
-            while (i < len && line[i] != ' ')
-                i++;
-            if (i > s) {
-                f[k] = line + s;
-                fl[k++] = i - s;
-            }
+    vn_hs_mount *all;
+    size_t n = vn_hs_mounts_parse(b.s, &all);
+    for (size_t i = 0; i < n && *t == CG_NONE; i++) {
+        const vn_hs_mount *m = &all[i];
+        size_t ol = strlen(m->opts);
+        if (!strcmp(m->type, "cgroup2")) {
+            VN_AUTOFREE char *ctl = vn_asprintf("%s/cgroup.controllers", m->dir);
+            vn_buf cb = {0};
+            vn_error e = {0};
+            if (read_rel(root, ctl, &cb, &e) == 0 && cb.s &&
+                has_word(cb.s, strlen(cb.s), "cpuset", ' '))
+                *t = CG_V2;
+            vn_buf_free(&cb);
+        } else if (!strcmp(m->type, "cpuset")) {
+            *t = CG_CPUSETFS;
+        } else if (!strcmp(m->type, "cgroup") && has_word(m->opts, ol, "cpuset", ',')) {
+            *t = has_word(m->opts, ol, "noprefix", ',') ? CG_CPUSETFS : CG_V1;
         }
-        if (k == 4) {
-            VN_AUTOFREE char *dir = vn_strndup(f[1], fl[1]);
-            if (fl[2] == 7 && !memcmp(f[2], "cgroup2", 7)) {
-                VN_AUTOFREE char *ctl = vn_asprintf("%s/cgroup.controllers", dir);
-                vn_buf cb = {0};
-                vn_error e = {0};
-                if (read_rel(root, ctl, &cb, &e) == 0 && cb.s &&
-                    has_word(cb.s, strlen(cb.s), "cpuset", ' ')) {
-                    *t = CG_V2;
-                    *mnt = VN_STEAL(dir);
-                }
-                vn_buf_free(&cb);
-            } else if (fl[2] == 6 && !memcmp(f[2], "cpuset", 6)) {
-                *t = CG_CPUSETFS;
-                *mnt = VN_STEAL(dir);
-            } else if (fl[2] == 6 && !memcmp(f[2], "cgroup", 6) &&
-                       has_word(f[3], fl[3], "cpuset", ',')) {
-                *t = has_word(f[3], fl[3], "noprefix", ',') ? CG_CPUSETFS : CG_V1;
-                *mnt = VN_STEAL(dir);
-            }
-        }
-        line = nl ? nl + 1 : line + len;
+        if (*t != CG_NONE)
+            *mnt = vn_strdup(m->dir);
     }
+    vn_hs_mounts_free(all, n);
     vn_buf_free(&b);
     return 0;
 }
@@ -206,7 +182,7 @@ static int read_set(const char *root, const char *dir, const char *const names[2
             continue;
         VN_AUTOFREE char *t = first_line(b.s ? b.s : "");
         vn_buf_free(&b);
-        VN_AUTOFREE char *path = under(root, rel);
+        VN_AUTOFREE char *path = vn_hs_path_in(root, rel);
         vn_error e = {0};
         vn_bitmap *m = *t ? vn_bitmap_parse(t, VN_HOST_MAX_CPUS, &e) : NULL;
         if (!m) {

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "base/units.h"
+#include "host/host_internal.h"
 #include "model/config.h"
 #include "model/host.h"
 #include "os/fileio.h"
@@ -50,17 +51,18 @@ static void mounts_clear(mounts *m)
 }
 VN_DEFINE_AUTOCLEAR(mounts, mounts_clear)
 
-static char *path_in(const char *root, const char *rel)
+char *vn_hs_path_in(const char *root, const char *rel)
 {
+    const char *sep = rel[0] == '/' ? "" : "/";
     if (!root || !*root || !strcmp(root, "/"))
-        return vn_asprintf("/%s", rel);
-    return vn_asprintf("%s/%s", root, rel);
+        return vn_asprintf("%s%s", sep, rel);
+    return vn_asprintf("%s%s%s", root, sep, rel);
 }
 
 /* Read root/rel; 1 when it is missing. */
 static int read_text(const char *root, const char *rel, vn_buf *b, vn_error *err)
 {
-    VN_AUTOFREE char *p = path_in(root, rel);
+    VN_AUTOFREE char *p = vn_hs_path_in(root, rel);
     vn_file_opts o = {.max_bytes = CONF_MAX_BYTES, .missing_ok = true, .code = VNUMA_ERR_HOST,
                       .refuse_code = VNUMA_ERR_HOST};
     return vn_file_read(vn_os_current(), p, &o, b, err);
@@ -104,9 +106,10 @@ static uint64_t option_pagesize(const char *opts)
     return 0;
 }
 
-/* The hugetlbfs lines of /proc/mounts: "SRC DIR TYPE OPTS FREQ PASS". */
-static void parse_mounts(const char *text, mounts *out)
+size_t vn_hs_mounts_parse(const char *text, vn_hs_mount **out)
 {
+    size_t n = 0;
+    *out = NULL;
     for (const char *l = text; l && *l;) {
         const char *nl = strchr(l, '\n');
         size_t len = nl ? (size_t)(nl - l) : strlen(l);
@@ -123,14 +126,39 @@ static void parse_mounts(const char *text, mounts *out)
                 fl[nf++] = i - s;
             }
         }
-        if (nf == 4 && fl[2] == 9 && !strncmp(f[2], "hugetlbfs", 9)) {
-            mnt *m = VN_APPEND(out->v, out->n);
+        if (nf == 4) {
+            vn_hs_mount *m = VN_APPEND(*out, n);
             m->dir = unescape(f[1], fl[1]);
-            VN_AUTOFREE char *opts = vn_strndup(f[3], fl[3]);
-            m->page_kib = option_pagesize(opts);
+            m->type = vn_strndup(f[2], fl[2]);
+            m->opts = vn_strndup(f[3], fl[3]);
         }
         l = nl ? nl + 1 : NULL;
     }
+    return n;
+}
+
+void vn_hs_mounts_free(vn_hs_mount *m, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(m[i].dir);
+        free(m[i].type);
+        free(m[i].opts);
+    }
+    free(m);
+}
+
+/* The hugetlbfs mounts of /proc/mounts. */
+static void parse_mounts(const char *text, mounts *out)
+{
+    vn_hs_mount *all;
+    size_t n = vn_hs_mounts_parse(text, &all);
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(all[i].type, "hugetlbfs")) {
+            mnt *m = VN_APPEND(out->v, out->n);
+            m->dir = VN_STEAL(all[i].dir);
+            m->page_kib = option_pagesize(all[i].opts);
+        }
+    vn_hs_mounts_free(all, n);
 }
 
 /* "Hugepagesize:    2048 kB" of /proc/meminfo; 0 when absent. */
@@ -286,8 +314,8 @@ int vn_config_discover(vn_config *cfg, const char *root, vn_error *err)
     VN_AUTOCLEAR(mounts) m = {0};
     VN_AUTOCLEAR(conf_value) hv = {0};
     VN_AUTOCLEAR(conf_value) bv = {0};
-    VN_AUTOFREE char *conf_path = path_in(root, QEMU_CONF);
-    VN_AUTOFREE char *mounts_path = path_in(root, "proc/mounts");
+    VN_AUTOFREE char *conf_path = vn_hs_path_in(root, QEMU_CONF);
+    VN_AUTOFREE char *mounts_path = vn_hs_path_in(root, "proc/mounts");
     if (read_text(root, QEMU_CONF, &conf, err) < 0 ||
         read_text(root, "proc/mounts", &mtext, err) < 0 ||
         read_text(root, "proc/meminfo", &meminfo, err) < 0)
