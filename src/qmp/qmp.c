@@ -40,6 +40,13 @@ typedef struct qmp_reader {
     char buf[READ_CHUNK];
 } qmp_reader;
 
+/* The idle work of a connection (vn_qmp_idle) and when it last ran. */
+typedef struct idle_work {
+    vn_qmp_idle w;            /* w.fn NULL: none */
+    uint64_t last_ns;
+    bool ran;
+} idle_work;
+
 struct vn_qmp {
     const vn_os *os;
     int fd;
@@ -50,6 +57,7 @@ struct vn_qmp {
     vn_qmp_error last_error;    /* cls == NULL: none */
     json_object **events;       /* queued events, oldest first */
     size_t nevents, events_cap, dropped;
+    idle_work idle;
     qmp_reader rd;
 };
 
@@ -94,6 +102,39 @@ static int deadline_left_ms(const vn_os *os, const deadline *d)
         return 0;
     uint64_t left = VN_DIV_UP(d->end_ns - now, NS_PER_MS);
     return left > INT_MAX ? INT_MAX : (int)left;
+}
+
+/* ---- idle work ---- */
+
+/* Run the idle work if it is due. */
+static void idle_run(const vn_os *os, idle_work *iw)
+{
+    if (!iw->w.fn)
+        return;
+    uint64_t now = os->monotonic_ns(os);
+    if (iw->ran && now - iw->last_ns < (uint64_t)iw->w.period_ms * NS_PER_MS)
+        return;
+    iw->w.fn(iw->w.opaque);
+    iw->ran = true;
+    iw->last_ns = os->monotonic_ns(os);
+}
+
+/* How long a wait of at most left ms (< 0: unbounded) may sleep before the
+ * idle work is due again. */
+static int idle_cap_ms(const vn_os *os, const idle_work *iw, int left)
+{
+    if (!iw->w.fn)
+        return left;
+    uint64_t due = iw->last_ns + (uint64_t)iw->w.period_ms * NS_PER_MS, now = os->monotonic_ns(os);
+    uint64_t until = now >= due ? 0 : VN_DIV_UP(due - now, NS_PER_MS);
+    return left < 0 || until < (uint64_t)left ? (int)until : left;
+}
+
+static void idle_set(idle_work *iw, const vn_qmp_idle *idle)
+{
+    *iw = (idle_work){0};
+    if (idle && idle->fn && idle->period_ms > 0)
+        iw->w = *idle;
 }
 
 /* ---- errors ---- */
@@ -184,9 +225,10 @@ static int reader_next(qmp_reader *r, json_object **msg, const char **why)
 static int wait_fd(vn_qmp *q, short events, const deadline *d)
 {
     for (;;) {
+        idle_run(q->os, &q->idle);
         int left = deadline_left_ms(q->os, d);
         struct pollfd p = {.fd = q->fd, .events = events};
-        int rc = q->os->poll(q->os, &p, 1, left);
+        int rc = q->os->poll(q->os, &p, 1, idle_cap_ms(q->os, &q->idle, left));
         if (rc > 0)
             return 1;
         if (rc == 0 && left == 0)
@@ -523,11 +565,13 @@ static bool connect_retryable(int e)
 }
 
 /* A connected socket, retrying while QEMU has not made it yet; -1 on failure. */
-static int connect_retry(const vn_os *os, const char *path, const deadline *d, vn_error *err)
+static int connect_retry(const vn_os *os, const char *path, const deadline *d, idle_work *iw,
+                         vn_error *err)
 {
     struct sockaddr_un sa = {.sun_family = AF_UNIX};
     memcpy(sa.sun_path, path, strlen(path) + 1);
     for (;;) {
+        idle_run(os, iw);
         int fd = os->socket(os, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
         if (fd < 0) {
             vn_error_set(err, VNUMA_ERR_SYSTEM, "QMP connect on %s: socket: %s", path,
@@ -549,8 +593,9 @@ static int connect_retry(const vn_os *os, const char *path, const deadline *d, v
             return -1;
         }
         uint64_t nap = CONNECT_RETRY_NS;
-        if (left > 0 && (uint64_t)left * NS_PER_MS < nap)
-            nap = (uint64_t)left * NS_PER_MS;
+        int cap = idle_cap_ms(os, iw, left);
+        if (cap >= 0 && (uint64_t)cap * NS_PER_MS < nap)
+            nap = (uint64_t)cap * NS_PER_MS;
         os->sleep_ns(os, nap);
     }
 }
@@ -624,6 +669,12 @@ static vn_qmp *qmp_new(const vn_os *os, int fd, const char *path)
 
 vn_qmp *vn_qmp_connect(const char *path, int timeout_ms, vn_error *err)
 {
+    return vn_qmp_connect_idle(path, timeout_ms, NULL, err);
+}
+
+vn_qmp *vn_qmp_connect_idle(const char *path, int timeout_ms, const vn_qmp_idle *idle,
+                            vn_error *err)
+{
     const vn_os *os = vn_os_current();
     if (!path || !*path || strlen(path) >= sizeof(((struct sockaddr_un *)0)->sun_path)) {
         vn_error_set(err, VNUMA_ERR_INVALID, "QMP connect on %s: not a usable socket path (%s)",
@@ -631,15 +682,23 @@ vn_qmp *vn_qmp_connect(const char *path, int timeout_ms, vn_error *err)
         return NULL;
     }
     deadline d = deadline_in(os, timeout_ms);
-    int fd = connect_retry(os, path, &d, err);
+    idle_work iw;
+    idle_set(&iw, idle);
+    int fd = connect_retry(os, path, &d, &iw, err);
     if (fd < 0)
         return NULL;
     VN_QMP_AUTO vn_qmp *q = qmp_new(os, fd, path);
+    q->idle = iw;
     if (handshake(q, &d, err) != VN_QMP_OK)
         return NULL;
     vn_qmp *ret = q;
     q = NULL;
     return ret;
+}
+
+void vn_qmp_set_idle(vn_qmp *q, const vn_qmp_idle *idle)
+{
+    idle_set(&q->idle, idle);
 }
 
 void vn_qmp_close(vn_qmp *q)

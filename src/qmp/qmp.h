@@ -91,6 +91,22 @@ typedef struct vn_qmp_error {
  * every 10 ms; timeout_ms bounds the whole of it (negative: no bound).
  * NULL, with err set, on failure. */
 vn_qmp *vn_qmp_connect(const char *path, int timeout_ms, vn_error *err);
+
+/* Work to do while a call waits for QEMU: fn(opaque) runs when a wait
+ * (the connection, the greeting, a reply, an event) has gone period_ms
+ * without it - at once in the first wait - and never outside a wait.
+ * launch keeps the kernel's cgroup threadgroup lock warm with it while
+ * QEMU starts (src/apply/launch_qmp.c). */
+typedef struct vn_qmp_idle {
+    void (*fn)(void *opaque);
+    void *opaque;
+    int period_ms;            /* >= 1 */
+} vn_qmp_idle;
+/* vn_qmp_connect with idle work in its waits and in every later call's,
+ * until vn_qmp_set_idle(q, NULL); idle NULL: none. */
+vn_qmp *vn_qmp_connect_idle(const char *path, int timeout_ms, const vn_qmp_idle *idle,
+                            vn_error *err);
+void vn_qmp_set_idle(vn_qmp *q, const vn_qmp_idle *idle);
 /* Close the socket and free the handle and its queued events (NULL: no-op). */
 void vn_qmp_close(vn_qmp *q);
 void vn_qmp_closep(vn_qmp **qp);

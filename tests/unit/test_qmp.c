@@ -218,6 +218,67 @@ static void test_greeting_timeout(void **state)
     assert_string_equal(peer_finish(&p), "");
 }
 
+/* ---- idle work (vn_qmp_idle) ---- */
+
+static struct idle_log {
+    unsigned n;
+    uint64_t first_ms, last_ms, min_gap_ms;
+} il;
+
+static void idle_tick(void *opaque)
+{
+    (void)opaque;
+    uint64_t t = now_ms();
+    if (il.n == 0)
+        il.first_ms = t;
+    else if (t - il.last_ms < il.min_gap_ms)
+        il.min_gap_ms = t - il.last_ms;
+    il.last_ms = t;
+    il.n++;
+}
+
+/* It runs at once in the first wait, then every period while a wait lasts
+ * (the greeting 200 ms late, a reply 150 ms late), never outside a wait,
+ * and no more once taken away. */
+static void test_idle_work(void **state)
+{
+    (void)state;
+    peer p;
+    peer_init(&p, PEER_LINES);
+    peer_add(&p, "! sleep 200");
+    peer_load(&p, "greeting");
+    peer_add(&p, "> {\"execute\": \"query-status\"}");
+    peer_add(&p, "! sleep 150");
+    peer_add(&p, "< {\"return\": {\"status\": \"prelaunch\"}, \"id\": 2}");
+    peer_add(&p, "> {\"execute\": \"query-status\"}");
+    peer_add(&p, "! sleep 100");
+    peer_add(&p, "< {\"return\": {\"status\": \"prelaunch\"}, \"id\": 3}");
+    peer_start(&p);
+    il = (struct idle_log){.min_gap_ms = UINT64_MAX};
+    vn_qmp_idle idle = {.fn = idle_tick, .period_ms = 20};
+    vn_error err = {0};
+    uint64_t t0 = now_ms();
+    vn_qmp *q = vn_qmp_connect_idle(p.path, 5000, &idle, &err);
+    if (!q)
+        fail_msg("connect: %s", err.msg);
+    uint64_t t1 = now_ms();
+    assert_true(il.first_ms - t0 < 50);
+    /* ~200 ms at one run per 20 ms: about 10 (scheduling may stretch a gap) */
+    assert_in_range(il.n, 5, 12);
+    assert_true(il.min_gap_ms >= 19);
+    unsigned after_connect = il.n;
+    assert_true(t1 - il.last_ms < 60);
+    VN_JSON_AUTO json_object *a = NULL;
+    ok(vn_qmp_execute(q, "query-status", NULL, &a, 5000, &err), &err);
+    assert_in_range(il.n - after_connect, 4, 9);   /* ~150 ms */
+    unsigned after_reply = il.n;
+    vn_qmp_set_idle(q, NULL);
+    VN_JSON_AUTO json_object *b = NULL;
+    ok(vn_qmp_execute(q, "query-status", NULL, &b, 5000, &err), &err);
+    assert_int_equal(il.n, after_reply);
+    finish(&p, q);
+}
+
 /* ---- the query wrappers over the recordings ---- */
 
 static void test_query_cpus_fast(void **state)
@@ -1019,6 +1080,7 @@ int main(void)
         cmocka_unit_test(test_connect_timeout),
         cmocka_unit_test(test_connect_bad_path),
         cmocka_unit_test(test_greeting_timeout),
+        cmocka_unit_test(test_idle_work),
         cmocka_unit_test(test_query_cpus_fast),
         cmocka_unit_test(test_query_iothreads),
         cmocka_unit_test(test_query_hotpluggable_cpus),
