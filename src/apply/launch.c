@@ -248,12 +248,14 @@ static int child_setup(const vn_ap_launch *l, int *statusfd, vn_error *err)
     /* v2: the process joins the threaded domain, then its one thread
      * moves to emulator (virCgroupAddProcess, virCgroupAddThread).  v1
      * has no threaded domain: one write of the only thread to emulator's
-     * tasks puts it where the two writes would (each attach costs an RCU
-     * grace period, ~10 ms here). */
+     * tasks puts it where the two writes would.  The thread is written as
+     * 0, itself: the kernel then moves it without the process-wide lock
+     * whose first taker waits an RCU grace period (cgroup.h), and QEMU's
+     * exec does not wait for one. */
     bool two = cg->kind == VN_CG_V2;
     if (cg->kind != VN_CG_NONE &&
         ((two && cg->be->add_proc(cg, l->domain_cg, self, err) < 0) ||
-         cg->be->add_thread(cg, l->emulator_cg, self, err) < 0))
+         cg->be->add_thread(cg, l->emulator_cg, 0, err) < 0))
         return vn_ap_step_failed(err, "joining the emulator cgroup");
     bool cgroup_does_it = cg->kind != VN_CG_NONE && p->has_mode &&
                           (p->mode == VN_NUMATUNE_STRICT || p->mode == VN_NUMATUNE_RESTRICTIVE);
@@ -357,6 +359,10 @@ static int start_qemu(vn_ap_launch *l, vn_undo *u, vn_error *err)
         return -1;
     }
     l->e->info.pid = pid;
+    /* The live XML now, while QEMU starts, rather than after cont. */
+    VN_AUTOFREE char *xml = vn_domain_format(l->s->dom, err);
+    if (!xml || vn_ap_entry_save_xml(l->e, xml, err) < 0)
+        return -1;
     return vn_ap_entry_save(l->e, err);
 }
 
