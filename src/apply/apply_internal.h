@@ -153,6 +153,10 @@ typedef struct vn_ap_info {
     char *log;                 /* launch: the log file */
     vn_argv unplug_pending;    /* live: aliases whose device_del is not known done */
     vn_argv vcpu_unplugged;    /* live: vCPUs (vcpuN) unplugged from this QEMU (TCG) */
+    /* run/launch: the hugetlbfs mounts and memory-backing directory it
+     * started with (the domain id is domain_id), for the live changes */
+    bool has_cfg;              /* false: an entry of a vnuma that did not record them */
+    vn_config cfg;
 } vn_ap_info;
 void vn_ap_info_clear(vn_ap_info *i);
 VN_DEFINE_AUTOCLEAR(vn_ap_info, vn_ap_info_clear)

@@ -259,6 +259,8 @@ void vn_ap_info_from_plan(vn_ap_info *i, const vn_ap_start *s, const char *kind)
     i->cg_kind = s->cg.kind;
     i->cg_mount = vn_strdup(s->cg.mount ? s->cg.mount : "");
     i->cg_domain = NULL;
+    vn_config_copy(&i->cfg, &s->cfg);
+    i->has_cfg = true;
 }
 
 static int register_self(vn_ap_start *s, vn_ap_entry *e, vn_error *err)

@@ -6,7 +6,9 @@
  *               (launch until the guest runs, run until it execs, stop,
  *               numatune); list and a new claim use LOCK_NB
  *   info        key=value lines (vn_ap_info_format): pid, start time,
- *               cgroup paths, memory directories, QMP socket, log
+ *               cgroup paths, memory directories, QMP socket, log, the
+ *               hugetlbfs mounts and memory-backing directory it started
+ *               with (which the live changes use)
  *   domain.xml  the live domain XML (numatune and the live changes of
  *               src/live update it)
  *   qmp.sock    a launched guest's QMP socket (bound by vnuma, then
@@ -59,6 +61,7 @@ void vn_ap_info_clear(vn_ap_info *i)
     vn_argv_clear(&i->vcpu_unplugged);
     free(i->qmp);
     free(i->log);
+    vn_config_clear(&i->cfg);
     *i = (vn_ap_info){0};
 }
 
@@ -110,6 +113,18 @@ char *vn_ap_info_format(const vn_ap_info *i)
         put(&b, "unplug_pending", i->unplug_pending.v[k]);
     for (size_t k = 0; k < i->vcpu_unplugged.n; k++)
         put(&b, "vcpu_unplugged", i->vcpu_unplugged.v[k]);
+    if (i->has_cfg) {   /* "hugetlbfs=* 2048 /dev/hugepages": '*' the default mount */
+        put(&b, "hugetlbfs_source", i->cfg.mounts_source ? i->cfg.mounts_source : "");
+        for (size_t k = 0; k < i->cfg.nmounts; k++) {
+            const vn_hugetlbfs *m = &i->cfg.mounts[k];
+            VN_AUTOFREE char *v = vn_asprintf("%c %llu %s", m->deflt ? '*' : '-',
+                                              (unsigned long long)m->size_kib, m->path);
+            put(&b, "hugetlbfs", v);
+        }
+        put(&b, "memory_backing_dir", i->cfg.memory_backing_dir);
+        put(&b, "memory_backing_dir_source",
+            i->cfg.backing_dir_source ? i->cfg.backing_dir_source : "");
+    }
     return vn_buf_steal(&b);
 }
 
@@ -150,6 +165,36 @@ static int set_field(vn_ap_info *i, const char *key, char *v, vn_error *err)
             vn_argv_add(lists[k], val);
             return 0;
         }
+    if (!strcmp(key, "hugetlbfs_source") || !strcmp(key, "memory_backing_dir_source")) {
+        char **f = key[0] == 'h' ? &i->cfg.mounts_source : &i->cfg.backing_dir_source;
+        free(*f);
+        *f = *val ? vn_strdup(val) : NULL;
+        i->has_cfg = true;
+        return 0;
+    }
+    if (!strcmp(key, "memory_backing_dir")) {
+        free(i->cfg.memory_backing_dir);
+        i->cfg.memory_backing_dir = vn_strdup(val);
+        i->has_cfg = true;
+        return 0;
+    }
+    if (!strcmp(key, "hugetlbfs")) {
+        char *sp = strchr(val, ' '), *sp2 = sp ? strchr(sp + 1, ' ') : NULL;
+        uint64_t kib;
+        if (!sp2 || sp != val + 1 || (val[0] != '*' && val[0] != '-') || !sp2[1]) {
+            vn_error_set(err, VNUMA_ERR_SYSTEM, "bad value '%s' for hugetlbfs", val);
+            return -1;
+        }
+        *sp2 = '\0';
+        if (!vn_parse_u64_dec(sp + 1, &kib) || kib == 0) {
+            *sp2 = ' ';
+            vn_error_set(err, VNUMA_ERR_SYSTEM, "bad value '%s' for hugetlbfs", val);
+            return -1;
+        }
+        vn_config_add_mount_deflt(&i->cfg, sp2 + 1, kib, val[0] == '*');
+        i->has_cfg = true;
+        return 0;
+    }
     uint64_t n;
     int id;
     if (!strcmp(key, "pid") && vn_parse_u64_dec(val, &n) && n <= 0x7fffffff)

@@ -24,6 +24,22 @@ void vn_live_result_clear(vn_live_result *r)
     *r = (vn_live_result){0};
 }
 
+/* The hugetlbfs mounts and memory-backing directory the guest was launched
+ * with, unless this command names its own (--hugetlbfs,
+ * --memory-backing-dir): a backend plugged now goes where launch put the
+ * others, as libvirt keeps the qemu.conf it started the guest with. */
+static void launch_config(vn_config *cfg, const vn_ap_info *i)
+{
+    if (!i->has_cfg)
+        return;   /* an entry of a vnuma that did not record them */
+    if (!cfg->mounts_source || strncmp(cfg->mounts_source, "--hugetlbfs", 11))
+        vn_config_copy_mounts(cfg, &i->cfg);
+    bool own_dir = cfg->backing_dir_source &&
+                   !strcmp(cfg->backing_dir_source, "--memory-backing-dir");
+    if (!own_dir && i->cfg.memory_backing_dir)
+        vn_config_set_backing_dir(cfg, i->cfg.memory_backing_dir, i->cfg.backing_dir_source);
+}
+
 int vn_lv_open(const char *name, const vn_apply_opts *o, const vn_live_opts *lo, vn_live *l,
                vn_error *err)
 {
@@ -52,6 +68,7 @@ int vn_lv_open(const char *name, const vn_apply_opts *o, const vn_live_opts *lo,
         return -1;
     }
     l->cfg.domain_id = i->domain_id;
+    launch_config(&l->cfg, i);
     VN_AUTOFREE char *path = vn_asprintf("%s/domain.xml", l->e.dir);
     l->dom = vn_domain_parse_file(path, VN_PARSE_STATUS, err);
     if (!l->dom)

@@ -109,13 +109,24 @@ const vn_hugetlbfs *vn_config_mount_for(const vn_config *cfg, uint64_t size_kib)
     return NULL;
 }
 
-void vn_config_copy(vn_config *dst, const vn_config *src)
+void vn_config_copy_mounts(vn_config *dst, const vn_config *src)
 {
-    vn_config_clear(dst);
+    for (size_t i = 0; i < dst->nmounts; i++)
+        free(dst->mounts[i].path);
+    free(dst->mounts);
+    dst->mounts = NULL;
+    dst->nmounts = 0;
     for (size_t i = 0; i < src->nmounts; i++)
         vn_config_add_mount_deflt(dst, src->mounts[i].path, src->mounts[i].size_kib,
                                   src->mounts[i].deflt);
+    free(dst->mounts_source);
     dst->mounts_source = src->mounts_source ? vn_strdup(src->mounts_source) : NULL;
+}
+
+void vn_config_copy(vn_config *dst, const vn_config *src)
+{
+    vn_config_clear(dst);
+    vn_config_copy_mounts(dst, src);
     dst->memory_backing_dir = src->memory_backing_dir ? vn_strdup(src->memory_backing_dir) : NULL;
     dst->backing_dir_source = src->backing_dir_source ? vn_strdup(src->backing_dir_source) : NULL;
     dst->domain_id = src->domain_id;

@@ -35,6 +35,8 @@ void vn_config_clear(vn_config *cfg);
 VN_DEFINE_AUTOCLEAR(vn_config, vn_config_clear)
 /* dst (initialised or cleared) becomes a copy of src. */
 void vn_config_copy(vn_config *dst, const vn_config *src);
+/* dst's mounts and their source become a copy of src's (the rest stays). */
+void vn_config_copy_mounts(vn_config *dst, const vn_config *src);
 /* A mount; the first one added this way is the default (the rule of
  * libvirt's own tests and of --hugetlbfs). */
 void vn_config_add_mount(vn_config *cfg, const char *path, uint64_t size_kib);

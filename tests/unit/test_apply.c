@@ -157,6 +157,34 @@ static void test_info_and_names(void **state)
     assert_int_equal(back.cg_kind, VN_CG_V2);
     assert_int_equal(back.cg_made.n, 1);
     assert_string_equal(back.memdirs.v[0], "/dev/hugepages/libvirt/qemu/3-g");
+    assert_false(back.has_cfg);   /* none recorded, none read */
+    /* the launch's mounts (the default not first, a path with a space) and directory */
+    vn_config_init(&i.cfg);
+    i.has_cfg = true;
+    vn_config_add_mount_deflt(&i.cfg, "/dev/huge 1G", 1048576, false);
+    vn_config_add_mount_deflt(&i.cfg, "/dev/hugepages", 2048, true);
+    i.cfg.mounts_source = vn_strdup("/etc/libvirt/qemu.conf");
+    vn_config_set_backing_dir(&i.cfg, "/srv/ram", "--memory-backing-dir");
+    VN_AUTOFREE char *text2 = vn_ap_info_format(&i);
+    assert_non_null(strstr(text2, "\nhugetlbfs=- 1048576 /dev/huge 1G\nhugetlbfs=* 2048 "
+                                  "/dev/hugepages\n"));
+    VN_AUTOCLEAR(vn_ap_info) back2 = {0};
+    assert_int_equal(vn_ap_info_parse(text2, &back2, &e), 0);
+    assert_true(back2.has_cfg);
+    assert_int_equal(back2.cfg.nmounts, 2);
+    assert_string_equal(back2.cfg.mounts[0].path, "/dev/huge 1G");
+    assert_int_equal(back2.cfg.mounts[0].size_kib, 1048576);
+    assert_false(back2.cfg.mounts[0].deflt);
+    assert_true(back2.cfg.mounts[1].deflt);
+    assert_int_equal(vn_config_default_page_kib(&back2.cfg), 2048);
+    assert_string_equal(back2.cfg.mounts_source, "/etc/libvirt/qemu.conf");
+    assert_string_equal(back2.cfg.memory_backing_dir, "/srv/ram");
+    assert_string_equal(back2.cfg.backing_dir_source, "--memory-backing-dir");
+    VN_AUTOCLEAR(vn_ap_info) bad = {0};
+    vn_error be = {0};
+    assert_int_equal(vn_ap_info_parse("vnuma-entry 1\nname=g\nkind=launch\n"
+                                      "hugetlbfs=* x /dev/hugepages\n", &bad, &be), -1);
+    assert_string_equal(be.msg, "bad value '* x /dev/hugepages' for hugetlbfs");
     vn_ap_info_clear(&i);
 
     vn_error ne = {0};

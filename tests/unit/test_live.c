@@ -264,6 +264,14 @@ static const refusal refusals[] = {
      "<size unit='MiB'>128</size><node>1</node></target></memory>", 0,
      "<target><size> of 128 MiB is not a multiple of the huge page size 1 GiB", 4,
      .hugetlbfs = true},
+    /* the mounts the guest was launched with, not this command's discovery
+     * (.hugetlbfs: found on the host now; the entry: launched with none) */
+    {"the launch's mounts, from the entry", OP_ATTACH,
+     "<memory model='dimm'><source><pagesize unit='KiB'>2048</pagesize></source><target>"
+     "<size unit='MiB'>128</size><node>1</node></target></memory>", 0,
+     "hugetlbfs filesystem is not mounted or disabled by administrator config", 4, NULL,
+     "synthetic:numa:2 core:1 pu:1 pages=2M:100 freepages=2M:100", .hugetlbfs = true,
+     .info = "hugetlbfs_source=--hugetlbfs none\n"},
     {"no free huge pages", OP_ATTACH,
      "<memory model='dimm'><source><pagesize unit='KiB'>2048</pagesize></source><target>"
      "<size unit='MiB'>128</size><node>1</node></target></memory>", 0,
