@@ -240,6 +240,43 @@ char *vn_cg_parent(const vn_cgroups *cg, const char *option, const char *systemd
     return vn_asprintf("%s/machine", cg->mount);
 }
 
+int vn_cg_emulator_all_nodes(const vn_cgroups *cg, const char *emulator, const vn_bitmap *all,
+                             vn_cg_all_nodes *an, vn_error *err)
+{
+    *an = (vn_cg_all_nodes){0};
+    if (cg->kind == VN_CG_NONE || !emulator || !*emulator || !all || vn_bitmap_is_empty(all))
+        return 0;
+    VN_AUTOFREE char *f = vn_asprintf("%s/cpuset.mems", emulator);
+    VN_AUTOFREE char *now = NULL;
+    if (vn_ap_read(f, &now, err) < 0)
+        return -1;
+    now[strcspn(now, "\n")] = '\0';
+    if (!*now)
+        return 0;   /* v2, unset: the parent's */
+    vn_error pe = {0};
+    VN_AUTOPTR(vn_bitmap) cur = vn_bitmap_parse(now, VN_CPUMASK_LEN, &pe);
+    if (cur && vn_bitmap_equal(cur, all))
+        return 0;
+    if (vn_cg_write_set(emulator, "cpuset.mems", all, err) < 0)
+        return -1;
+    an->path = vn_strdup(emulator);
+    an->saved = VN_STEAL(now);
+    return 0;
+}
+
+void vn_cg_emulator_restore(vn_cg_all_nodes *an, vn_warnings *w)
+{
+    if (an->path) {
+        VN_AUTOFREE char *f = vn_asprintf("%s/cpuset.mems", an->path);
+        vn_error e = {0};
+        if (vn_ap_write(f, an->saved, &e) < 0)
+            vn_warn(w, "the emulator cgroup keeps every node after the vCPU plug: %s", e.msg);
+    }
+    free(an->path);
+    free(an->saved);
+    *an = (vn_cg_all_nodes){0};
+}
+
 int vn_cg_write_set(const char *path, const char *file, const vn_bitmap *set, vn_error *err)
 {
     VN_AUTOFREE char *f = vn_asprintf("%s/%s", path, file);

@@ -122,6 +122,22 @@ int vn_cg_remove(const vn_cgroups *cg, const char *path, vn_error *err);
 /* Signal every task left in path (stop's last resort). */
 int vn_cg_kill_tasks(const vn_cgroups *cg, const char *path, int sig, vn_error *err);
 
+/* libvirt's virDomainCgroupEmulatorAllNodesAllow and ...Restore: while
+ * vCPUs are plugged (at boot and live), the emulator cgroup may use every
+ * node with memory (all), since QEMU's main thread makes each new vCPU
+ * thread - its stack and state, under KVM the kernel's vCPU - there before
+ * the thread moves to its own cgroup.  Nothing is done when emulator's
+ * cpuset.mems allows them all already or is unset (v2: the parent's), or
+ * without cpuset.  Restore writes the saved set back and clears *an; a
+ * failure there is a warning, as libvirt only logs it. */
+typedef struct vn_cg_all_nodes {
+    char *path;               /* the emulator cgroup; NULL: nothing widened */
+    char *saved;              /* its cpuset.mems before */
+} vn_cg_all_nodes;
+int vn_cg_emulator_all_nodes(const vn_cgroups *cg, const char *emulator, const vn_bitmap *all,
+                             vn_cg_all_nodes *an, vn_error *err);
+void vn_cg_emulator_restore(vn_cg_all_nodes *an, vn_warnings *w);
+
 /* Shared by the backends (cgroup.c). */
 int vn_cg_write_set(const char *path, const char *file, const vn_bitmap *set, vn_error *err);
 int vn_cg_check_effective(const char *path, const char *file, const char *what,

@@ -122,7 +122,8 @@ static bool tids_unique(const vn_qmp_cpu_list *c)
 
 /* The vCPUs the domain has online and hot-pluggable are not on -smp's
  * count: they are plugged now, before cont, in their <vcpu order>
- * (qemuProcessSetupHotpluggableVcpus), as `vnuma setvcpus` plugs one. */
+ * (qemuProcessSetupHotpluggableVcpus), as `vnuma setvcpus` plugs one, the
+ * emulator cgroup allowed every node meanwhile (vn_cg_emulator_all_nodes). */
 static int plug_boot_vcpus(vn_ap_launch *l, vn_error *err)
 {
     const vn_domain *dom = l->s->dom;
@@ -149,7 +150,12 @@ static int plug_boot_vcpus(vn_ap_launch *l, vn_error *err)
     if (vn_qmp_query_vcpu_entities(l->qmp, dom->maxvcpus, &cpus, err) != VN_QMP_OK)
         return -1;
     int timeout = l->o->qmp_timeout_ms > 0 ? l->o->qmp_timeout_ms : 60000;
-    for (unsigned i = 0; i < n; i++) {
+    VN_AUTOPTR(vn_bitmap) all = vn_host_nodes_with_memory(l->s->host);
+    vn_cg_all_nodes wide;
+    if (vn_cg_emulator_all_nodes(&l->s->cg, l->emulator_cg, all, &wide, err) < 0)
+        return vn_ap_step_failed(err, "every node for the emulator cgroup");
+    int rc = 0;
+    for (unsigned i = 0; i < n && rc == 0; i++) {
         unsigned v = boot[i];
         VN_AUTOFREE char *text = vn_qmp_vcpu_device_args(&cpus.items[v], v,
                                                          vn_domain_vcpu_cell(dom, v));
@@ -158,10 +164,12 @@ static int plug_boot_vcpus(vn_ap_launch *l, vn_error *err)
             vn_error_set(err, VNUMA_ERR_SYSTEM, "internal error: bad JSON for device_add: %s",
                          text);
         if (!args || vn_qmp_execute(l->qmp, "device_add", args, NULL, timeout, err) != VN_QMP_OK)
-            return vn_ap_step_failed(err, "vCPU %u", v);
-        vn_ap_log(l->o, "device_add vcpu%u: hot-pluggable vCPU %u online at start", v, v);
+            rc = vn_ap_step_failed(err, "vCPU %u", v);
+        else
+            vn_ap_log(l->o, "device_add vcpu%u: hot-pluggable vCPU %u online at start", v, v);
     }
-    return 0;
+    vn_cg_emulator_restore(&wide, l->o->warnings);
+    return rc;
 }
 
 /* Which vCPU a query-cpus-fast entry is: a plugged one by its id

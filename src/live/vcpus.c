@@ -8,7 +8,10 @@
  *      hot-pluggable ones from the highest down (the vCPUs of -smp cannot
  *      go: "failed to find appropriate hotpluggable vcpus to reach the
  *      desired target vcpu count");
- *   2. query-hotpluggable-cpus: QEMU's entities sorted by socket, die,
+ *   2. the emulator cgroup may use every host node with memory until the
+ *      plugs or unplugs are done (virDomainCgroupEmulatorAllNodesAllow,
+ *      then ...Restore; cgroup.h's vn_cg_emulator_all_nodes);
+ *      query-hotpluggable-cpus: QEMU's entities sorted by socket, die,
  *      core and thread are the vCPUs in order (libvirt's
  *      qemuMonitorQueryHotpluggableCpusEntrySort);
  *   3. plugging vCPU N (qemuDomainHotplugAddVcpu): device_add of the
@@ -316,11 +319,26 @@ int vn_live_setvcpus(const char *name, unsigned count, const vn_apply_opts *o,
     if (enable && check_replug(&l, sel, err) < 0)
         return -1;
     VN_AUTOCLEAR(vn_buf) say = {0};
+    /* qemuDomainSetVcpusLive: the emulator cgroup may use every node meanwhile */
+    const vn_ap_info *info = &l.e.info;
+    const vn_host *h = vn_lv_host(&l, err);
+    if (!h)
+        return -1;
+    VN_AUTOPTR(vn_bitmap) all = vn_host_nodes_with_memory(h);
+    VN_AUTOCLEAR(vn_cgroups) cg = {0};
+    vn_cg_for_kind(info->cg_kind, info->cg_mount, &cg);
+    VN_AUTOFREE char *emulator = info->cg_domain && *info->cg_domain
+                                     ? vn_asprintf("%s/emulator", info->cg_domain) : NULL;
+    vn_cg_all_nodes wide;
+    if (vn_cg_emulator_all_nodes(&cg, emulator, all, &wide, err) < 0)
+        return vn_ap_step_failed(err, "setvcpus %s: every node for the emulator cgroup", name);
     int rc = 0;
+    VN_AUTOCLEAR(vn_qmp_hotpluggable_cpu_list) ents = {0};
+    if (enable && query_entities(&l, &ents, err) < 0) {
+        vn_cg_emulator_restore(&wide, o->warnings);
+        return vn_ap_step_failed(err, "setvcpus %s", name);
+    }
     if (enable) {
-        VN_AUTOCLEAR(vn_qmp_hotpluggable_cpu_list) ents = {0};
-        if (query_entities(&l, &ents, err) < 0)
-            return vn_ap_step_failed(err, "setvcpus %s", name);
         vn_bitmap_foreach(sel, v) {
             rc = plug(&l, (unsigned)v, &ents.items[v], &say, err);
             /* the vCPU is there once device_add succeeded: what was made for
@@ -334,6 +352,7 @@ int vn_live_setvcpus(const char *name, unsigned count, const vn_apply_opts *o,
             if (vn_bitmap_is_set(sel, v))
                 rc = unplug(&l, v, &say, err);
     }
+    vn_cg_emulator_restore(&wide, o->warnings);
     vn_error e2 = {0};
     if (vn_lv_save(&l, rc < 0 ? &e2 : err) < 0 && rc == 0)
         return -1;

@@ -495,6 +495,57 @@ static void test_v2_fallback_detected(void **state)
     drop_host();
 }
 
+/* virDomainCgroupEmulatorAllNodesAllow/Restore: a strict emulator on node
+ * 1 may use nodes 0-1 while vCPUs are plugged, then is node 1 again; one
+ * that allows them all already, or a v2 one unset, is not written. */
+static void test_emulator_all_nodes(void **state)
+{
+    (void)state;
+    for (int v2 = 0; v2 <= 1; v2++) {
+        build_host(v2);
+        const char *root = v2 ? CG2 "/machine" : CG1 "/machine";
+        VN_AUTOCLEAR(vn_cgroups) cg = {0};
+        vn_cg_for_kind(v2 ? VN_CG_V2 : VN_CG_V1, v2 ? CG2 : CG1, &cg);
+        VN_AUTOCLEAR(vn_undo) u = VN_UNDO_INIT;
+        vn_error e = {0};
+        VN_AUTOFREE char *emu = vn_asprintf("%s/emulator", root);
+        VN_AUTOFREE char *mems = vn_asprintf("%s/cpuset.mems", emu);
+        assert_int_equal(vn_cg_make(&cg, root, emu, false, &u, &e), 0);
+        VN_AUTOPTR(vn_bitmap) all = vn_bitmap_parse("0-1", 64, &e);
+        VN_AUTOPTR(vn_bitmap) one = vn_bitmap_parse("1", 64, &e);
+        vn_cg_all_nodes wide;
+        vn_warnings w = {0};
+        if (v2) {   /* unset: the parent's, nothing written */
+            size_t writes = vn_fake_count(fake, VN_FAKE_WRITE, mems);
+            assert_int_equal(vn_cg_emulator_all_nodes(&cg, emu, all, &wide, &e), 0);
+            assert_null(wide.path);
+            assert_int_equal(vn_fake_count(fake, VN_FAKE_WRITE, mems), writes);
+        }
+        assert_int_equal(cg.be->set_mems(&cg, emu, one, &e), 0);
+        assert_int_equal(vn_cg_emulator_all_nodes(&cg, emu, all, &wide, &e), 0);
+        /* the set the file says (the fake writes in place, as into a regular
+         * file: "1" over "0-1" reads "1-1", the same set) */
+        VN_AUTOFREE char *during = vn_fake_contents(fake, mems, NULL);
+        VN_AUTOPTR(vn_bitmap) d = vn_bitmap_parse(during, 64, &e);
+        assert_true(d && vn_bitmap_equal(d, all));
+        vn_cg_emulator_restore(&wide, &w);
+        VN_AUTOFREE char *after = vn_fake_contents(fake, mems, NULL);
+        VN_AUTOPTR(vn_bitmap) a = vn_bitmap_parse(after, 64, &e);
+        assert_true(a && vn_bitmap_equal(a, one));
+        assert_int_equal(w.n, 0);
+        assert_null(wide.path);
+        /* all allowed already: nothing to widen or restore */
+        assert_int_equal(cg.be->set_mems(&cg, emu, all, &e), 0);
+        size_t writes = vn_fake_count(fake, VN_FAKE_WRITE, mems);
+        assert_int_equal(vn_cg_emulator_all_nodes(&cg, emu, all, &wide, &e), 0);
+        assert_null(wide.path);
+        vn_cg_emulator_restore(&wide, &w);
+        assert_int_equal(vn_fake_count(fake, VN_FAKE_WRITE, mems), writes);
+        vn_undo_run(&u);
+        drop_host();
+    }
+}
+
 /* run on the fake: everything until exec, which the fake refuses. */
 static void run_expect(bool v2, void (*inject)(void), const char *step)
 {
@@ -697,6 +748,7 @@ int main(void)
         cmocka_unit_test(test_run_undone),
         cmocka_unit_test(test_second_start_refused),
         cmocka_unit_test(test_launch_fork_refused),
+        cmocka_unit_test(test_emulator_all_nodes),
         cmocka_unit_test(test_public_api),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
