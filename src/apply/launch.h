@@ -19,6 +19,8 @@ typedef struct vn_ap_launch {
     char *domain_cg, *emulator_cg;   /* NULL without cpuset */
     pid_t pid;
     vn_qmp *qmp;               /* the connection, kept for --foreground */
+    bool warming;              /* keep_warm ran (launch_qmp.c) ... */
+    uint64_t warm_since_ns;    /* ... first at this time */
 } vn_ap_launch;
 
 VN_DEFINE_AUTOCLEAR(vn_qmp_cpu_list, vn_qmp_cpu_list_clear)

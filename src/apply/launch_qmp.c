@@ -251,14 +251,27 @@ static int mark_running(vn_ap_launch *l, vn_error *err)
  * while QEMU is still busy starting; the vCPU moves then find the lock
  * warm (bench/launch_bench: 12 ms less).  Mounting the hierarchy with
  * favordynmods gets the same for every move on the host, at a cost to
- * every fork and exit.  A failure is harmless and ignored. */
+ * every fork and exit.  While the lock is warm, every fork and exit on the
+ * host takes its slower path, so launch stops after WARM_MAX_MS: a QEMU
+ * that takes longer to start (a large preallocation) dwarfs one grace
+ * period anyway.  A failure is harmless and ignored. */
 #define WARM_PERIOD_MS 4
+#define WARM_MAX_MS 2000
 
-static void keep_warm(void *opaque)
+static bool keep_warm(void *opaque)
 {
     vn_ap_launch *l = opaque;
+    const vn_os *os = vn_os_current();
+    uint64_t now = os->monotonic_ns(os);
+    if (!l->warming) {
+        l->warming = true;
+        l->warm_since_ns = now;
+    }
+    if (now - l->warm_since_ns > (uint64_t)WARM_MAX_MS * 1000000u)
+        return false;
     vn_error ignored = {0};
     l->s->cg.be->add_thread(&l->s->cg, l->emulator_cg, l->pid, &ignored);
+    return true;
 }
 
 int vn_ap_launch_qmp(vn_ap_launch *l, vn_error *err)

@@ -114,7 +114,8 @@ static void idle_run(const vn_os *os, idle_work *iw)
     uint64_t now = os->monotonic_ns(os);
     if (iw->ran && now - iw->last_ns < (uint64_t)iw->w.period_ms * NS_PER_MS)
         return;
-    iw->w.fn(iw->w.opaque);
+    if (!iw->w.fn(iw->w.opaque))
+        iw->w.fn = NULL;   /* done: no more wake-ups for it */
     iw->ran = true;
     iw->last_ns = os->monotonic_ns(os);
 }

@@ -94,11 +94,12 @@ vn_qmp *vn_qmp_connect(const char *path, int timeout_ms, vn_error *err);
 
 /* Work to do while a call waits for QEMU: fn(opaque) runs when a wait
  * (the connection, the greeting, a reply, an event) has gone period_ms
- * without it - at once in the first wait - and never outside a wait.
- * launch keeps the kernel's cgroup threadgroup lock warm with it while
- * QEMU starts (src/apply/launch_qmp.c). */
+ * without it - at once in the first wait - and never outside a wait; once
+ * it returns false it runs no more.  launch keeps the kernel's cgroup
+ * threadgroup lock warm with it while QEMU starts
+ * (src/apply/launch_qmp.c). */
 typedef struct vn_qmp_idle {
-    void (*fn)(void *opaque);
+    bool (*fn)(void *opaque);
     void *opaque;
     int period_ms;            /* >= 1 */
 } vn_qmp_idle;

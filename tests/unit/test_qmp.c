@@ -225,9 +225,9 @@ static struct idle_log {
     uint64_t first_ms, last_ms, min_gap_ms;
 } il;
 
-static void idle_tick(void *opaque)
+static bool idle_tick(void *opaque)
 {
-    (void)opaque;
+    unsigned *stop_after = opaque;
     uint64_t t = now_ms();
     if (il.n == 0)
         il.first_ms = t;
@@ -235,6 +235,7 @@ static void idle_tick(void *opaque)
         il.min_gap_ms = t - il.last_ms;
     il.last_ms = t;
     il.n++;
+    return !stop_after || il.n < *stop_after;
 }
 
 /* It runs at once in the first wait, then every period while a wait lasts
@@ -276,6 +277,27 @@ static void test_idle_work(void **state)
     VN_JSON_AUTO json_object *b = NULL;
     ok(vn_qmp_execute(q, "query-status", NULL, &b, 5000, &err), &err);
     assert_int_equal(il.n, after_reply);
+    finish(&p, q);
+}
+
+/* Idle work that says it is done (false) runs no more, though the wait
+ * goes on. */
+static void test_idle_work_done(void **state)
+{
+    (void)state;
+    peer p;
+    peer_init(&p, PEER_LINES);
+    peer_add(&p, "! sleep 200");
+    peer_load(&p, "greeting");
+    peer_start(&p);
+    il = (struct idle_log){.min_gap_ms = UINT64_MAX};
+    unsigned stop_after = 3;
+    vn_qmp_idle idle = {.fn = idle_tick, .opaque = &stop_after, .period_ms = 20};
+    vn_error err = {0};
+    vn_qmp *q = vn_qmp_connect_idle(p.path, 5000, &idle, &err);
+    if (!q)
+        fail_msg("connect: %s", err.msg);
+    assert_int_equal(il.n, 3);
     finish(&p, q);
 }
 
@@ -1081,6 +1103,7 @@ int main(void)
         cmocka_unit_test(test_connect_bad_path),
         cmocka_unit_test(test_greeting_timeout),
         cmocka_unit_test(test_idle_work),
+        cmocka_unit_test(test_idle_work_done),
         cmocka_unit_test(test_query_cpus_fast),
         cmocka_unit_test(test_query_iothreads),
         cmocka_unit_test(test_query_hotpluggable_cpus),
