@@ -18,8 +18,9 @@
  * In the child, before exec (qemuProcessHook's part, done by the child
  * itself instead of a parent writing its pid):
  *   5. default signal handling, a new session;
- *   6. join the domain cgroup, then move its only thread to `emulator`:
- *      every later QEMU thread is born there;
+ *   6. join the domain cgroup (v2: born there, CLONE_INTO_CGROUP, where
+ *      the kernel has it), then move its only thread to `emulator`: every
+ *      later QEMU thread is born there;
  *   7. no cpuset controller, or a mode that is not strict/restrictive:
  *      set_mempolicy (virNumaSetupMemoryPolicy); sched_setaffinity;
  *   8. stdin /dev/null, stdout and stderr the log, the socket at 3, and
@@ -252,7 +253,7 @@ static int child_setup(const vn_ap_launch *l, int *statusfd, vn_error *err)
      * 0, itself: the kernel then moves it without the process-wide lock
      * whose first taker waits an RCU grace period (cgroup.h), and QEMU's
      * exec does not wait for one. */
-    bool two = cg->kind == VN_CG_V2;
+    bool two = cg->kind == VN_CG_V2 && !l->born_in_domain;
     if (cg->kind != VN_CG_NONE &&
         ((two && cg->be->add_proc(cg, l->domain_cg, self, err) < 0) ||
          cg->be->add_thread(cg, l->emulator_cg, 0, err) < 0))
@@ -321,6 +322,29 @@ static int read_status(int fd, char *buf, size_t size)
     return 0;
 }
 
+/* v2: the child born in the domain cgroup (CLONE_INTO_CGROUP), so that it
+ * needs no cgroup.procs write - a move of the whole process, which waits an
+ * RCU grace period when the threadgroup lock is cold (cgroup.h) - before
+ * its own move to emulator as tid 0.  A kernel or cgroup without it: fork,
+ * and the child joins by cgroup.procs, as before. */
+static pid_t fork_child(vn_ap_launch *l)
+{
+    const vn_os *os = vn_os_current();
+    l->born_in_domain = false;
+    if (l->s->cg.kind == VN_CG_V2) {
+        VN_AUTOFD int dir = os->open(os, l->domain_cg, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+        if (dir >= 0) {
+            l->born_in_domain = true;   /* what the child sees, if born so */
+            pid_t pid = os->fork_into_cgroup(os, dir);
+            if (pid >= 0 || (errno != ENOSYS && errno != E2BIG && errno != EINVAL &&
+                             errno != EOPNOTSUPP && errno != EBUSY))
+                return pid;
+            l->born_in_domain = false;
+        }
+    }
+    return os->fork(os);
+}
+
 static int start_qemu(vn_ap_launch *l, vn_undo *u, vn_error *err)
 {
     const vn_os *os = vn_os_current();
@@ -329,7 +353,7 @@ static int start_qemu(vn_ap_launch *l, vn_undo *u, vn_error *err)
         vn_error_sys(err, VNUMA_ERR_SYSTEM, errno, "pipe2");
         return -1;
     }
-    pid_t pid = os->fork(os);
+    pid_t pid = fork_child(l);
     if (pid < 0) {
         vn_error_sys(err, VNUMA_ERR_SYSTEM, errno, "fork");
         os->close(os, p[0]);
@@ -352,7 +376,8 @@ static int start_qemu(vn_ap_launch *l, vn_undo *u, vn_error *err)
         vn_error_set(err, VNUMA_ERR_SYSTEM, "%s", msg);
         return -1;
     }
-    vn_ap_log(l->o, "QEMU pid %d: %s", (int)pid, l->qemu);
+    vn_ap_log(l->o, "QEMU pid %d: %s%s", (int)pid, l->qemu,
+              l->born_in_domain ? " (forked into the domain cgroup)" : "");
     char state;
     if (vn_ap_proc_stat(pid, &state, &l->e->info.start) < 0) {
         vn_error_sys(err, VNUMA_ERR_SYSTEM, errno, "cannot read /proc/%d/stat", (int)pid);

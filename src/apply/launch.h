@@ -18,6 +18,7 @@ typedef struct vn_ap_launch {
     int logfd, sockfd, nullfd;
     char *domain_cg, *emulator_cg;   /* NULL without cpuset */
     pid_t pid;
+    bool born_in_domain;       /* v2: the child was forked into domain_cg (launch.c) */
     vn_qmp *qmp;               /* the connection, kept for --foreground */
     bool warming;              /* keep_warm ran (launch_qmp.c) ... */
     uint64_t warm_since_ns;    /* ... first at this time */

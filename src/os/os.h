@@ -72,6 +72,12 @@ struct vn_os {
 
     /* processes */
     pid_t (*fork)(const vn_os *os);
+    /* fork whose child is born in the cgroup v2 directory cgroup_fd
+     * (clone3 with CLONE_INTO_CGROUP, Linux 5.7): 0 in the child, its pid
+     * in the parent; -1 with errno and no child otherwise (ENOSYS or E2BIG:
+     * a kernel without it; EOPNOTSUPP, EBUSY, EINVAL: the cgroup refuses).
+     * The fake logs and faults it as fork. */
+    pid_t (*fork_into_cgroup)(const vn_os *os, int cgroup_fd);
     int (*execve)(const vn_os *os, const char *path, char *const argv[], char *const envp[]);
     pid_t (*waitpid)(const vn_os *os, pid_t pid, int *status, int options);
     int (*kill)(const vn_os *os, pid_t pid, int sig);

@@ -436,6 +436,14 @@ static pid_t x_fork(const vn_os *os)
     return (pid_t)record(f, VN_FAKE_FORK, NULL, NULL, UNDER(f)->fork(UNDER(f)));
 }
 
+static pid_t x_fork_into_cgroup(const vn_os *os, int cgroup_fd)
+{
+    NOSYS_CALL(VN_FAKE_FORK, -1);
+    vn_fake *f = F(os);
+    return (pid_t)record(f, VN_FAKE_FORK, NULL, NULL,
+                         UNDER(f)->fork_into_cgroup(UNDER(f), cgroup_fd));
+}
+
 static int x_execve(const vn_os *os, const char *path, char *const argv[], char *const envp[])
 {
     vn_fake *f = F(os);
@@ -666,6 +674,7 @@ static const vn_os fake_ops = {
     .readdir = x_readdir,
     .closedir = x_closedir,
     .fork = x_fork,
+    .fork_into_cgroup = x_fork_into_cgroup,
     .execve = x_execve,
     .waitpid = x_waitpid,
     .kill = x_kill,

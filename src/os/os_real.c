@@ -178,6 +178,34 @@ static pid_t r_fork(const vn_os *os)
     return fork();
 }
 
+/* struct clone_args as far as its cgroup member (CLONE_ARGS_SIZE_VER2),
+ * spelled here: glibc 2.36 has no clone3 wrapper and <linux/sched.h>
+ * clashes with <sched.h>. */
+struct clone_args_v2 {
+    uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
+    uint64_t set_tid, set_tid_size, cgroup;
+};
+#define VN_CLONE_INTO_CGROUP 0x200000000ULL
+
+/* A fork(2) without glibc's fork: no atfork handlers run (libvnuma
+ * registers none, and the child only sets itself up and execs), and the
+ * child is single-threaded as fork's is.  glibc 2.34 and later ask the
+ * kernel for the thread id where it matters (raise, abort), so the
+ * child's stale copy of its parent's does not mislead them. */
+static pid_t r_fork_into_cgroup(const vn_os *os, int cgroup_fd)
+{
+    (void)os;
+#ifdef SYS_clone3
+    struct clone_args_v2 a = {.flags = VN_CLONE_INTO_CGROUP, .exit_signal = SIGCHLD,
+                              .cgroup = (uint64_t)cgroup_fd};
+    return (pid_t)syscall(SYS_clone3, &a, sizeof(a));
+#else
+    (void)cgroup_fd;
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
 static int r_execve(const vn_os *os, const char *path, char *const argv[], char *const envp[])
 {
     (void)os;
@@ -370,6 +398,7 @@ static const vn_os real_os = {
     .readdir = r_readdir,
     .closedir = r_closedir,
     .fork = r_fork,
+    .fork_into_cgroup = r_fork_into_cgroup,
     .execve = r_execve,
     .waitpid = r_waitpid,
     .kill = r_kill,

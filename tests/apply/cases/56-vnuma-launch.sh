@@ -23,6 +23,12 @@ note "$(cat "$CASE_DIR/launch.out")"
 pid=$(sed -n 's/^pid=//p' "$CASE_DIR/state/g/info")
 sock=$CASE_DIR/state/g/qmp.sock
 d=$(sed -n 's/^cgroup_domain=//p' "$CASE_DIR/state/g/info")
+# born in the domain cgroup (clone3 CLONE_INTO_CGROUP: Linux 5.7, this
+# guest's 6.1), then its thread moved to emulator
+grep -q "forked into the domain cgroup" "$CASE_DIR/launch.out" ||
+    fail "QEMU was not forked into the domain cgroup: $(cat "$CASE_DIR/launch.out")"
+[ "$(cat "/proc/$pid/cgroup")" = "0::${d#$CG}/emulator" ] ||
+    fail "QEMU's main thread in $(cat "/proc/$pid/cgroup"), want ${d#$CG}/emulator"
 for c in 0:1:0x0 1:3:0x8000000; do
     cell=${c%%:*} rest=${c#*:} node=${rest%%:*} gpa=${rest#*:}
     set -- $(gpa2hva "$sock" "$gpa")
