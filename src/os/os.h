@@ -75,8 +75,9 @@ struct vn_os {
     /* fork whose child is born in the cgroup v2 directory cgroup_fd
      * (clone3 with CLONE_INTO_CGROUP, Linux 5.7): 0 in the child, its pid
      * in the parent; -1 with errno and no child otherwise (ENOSYS or E2BIG:
-     * a kernel without it; EOPNOTSUPP, EBUSY, EINVAL: the cgroup refuses).
-     * The fake logs and faults it as fork. */
+     * a kernel without it, or a caller with threads, whose child only
+     * glibc's fork makes safe; EOPNOTSUPP, EBUSY, EINVAL: the cgroup
+     * refuses).  The fake logs and faults it as fork. */
     pid_t (*fork_into_cgroup)(const vn_os *os, int cgroup_fd);
     int (*execve)(const vn_os *os, const char *path, char *const argv[], char *const envp[]);
     pid_t (*waitpid)(const vn_os *os, pid_t pid, int *status, int options);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/single_threaded.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -188,13 +189,19 @@ struct clone_args_v2 {
 #define VN_CLONE_INTO_CGROUP 0x200000000ULL
 
 /* A fork(2) without glibc's fork: no atfork handlers run (libvnuma
- * registers none, and the child only sets itself up and execs), and the
- * child is single-threaded as fork's is.  glibc 2.34 and later ask the
- * kernel for the thread id where it matters (raise, abort), so the
- * child's stale copy of its parent's does not mislead them. */
+ * registers none, and the child only sets itself up and execs), and
+ * glibc 2.34 and later ask the kernel for the thread id where it matters
+ * (raise, abort), so the child's stale copy of its parent's does not
+ * mislead them.  But only glibc's fork makes malloc safe in the child of a
+ * process with threads (one may hold its lock): such a process - a
+ * management daemon using the library - is told ENOSYS and forks. */
 static pid_t r_fork_into_cgroup(const vn_os *os, int cgroup_fd)
 {
     (void)os;
+    if (!__libc_single_threaded) {
+        errno = ENOSYS;
+        return -1;
+    }
 #ifdef SYS_clone3
     struct clone_args_v2 a = {.flags = VN_CLONE_INTO_CGROUP, .exit_signal = SIGCHLD,
                               .cgroup = (uint64_t)cgroup_fd};
