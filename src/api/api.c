@@ -154,7 +154,7 @@ VNUMA_API int vnuma_config_set_memory_backing_dir(vnuma_config *cfg, const char 
         api_error(err, VNUMA_ERR_INVALID, "memory backing directory must not be empty");
         return -1;
     }
-    vn_config_set_backing_dir(&cfg->c, dir, "--memory-backing-dir");
+    vn_config_set_backing_dir(&cfg->c, dir, VN_CONFIG_FROM_BACKING_DIR_OPTION);
     return 0;
 }
 

@@ -165,8 +165,9 @@ static int set_field(vn_ap_info *i, const char *key, char *v, vn_error *err)
             vn_argv_add(lists[k], val);
             return 0;
         }
-    if (!strcmp(key, "hugetlbfs_source") || !strcmp(key, "memory_backing_dir_source")) {
-        char **f = key[0] == 'h' ? &i->cfg.mounts_source : &i->cfg.backing_dir_source;
+    bool mounts_source = !strcmp(key, "hugetlbfs_source");
+    if (mounts_source || !strcmp(key, "memory_backing_dir_source")) {
+        char **f = mounts_source ? &i->cfg.mounts_source : &i->cfg.backing_dir_source;
         free(*f);
         *f = *val ? vn_strdup(val) : NULL;
         i->has_cfg = true;

@@ -93,7 +93,7 @@ static int one(int o, const char *cmd, vn_cli_apply *c)
             return vn_cli_usage_error(cmd, vn_error_text(&e)), -1;
         break;
     case O_BACKING:
-        vn_config_set_backing_dir(&c->o.cfg, optarg, "--memory-backing-dir");
+        vn_config_set_backing_dir(&c->o.cfg, optarg, VN_CONFIG_FROM_BACKING_DIR_OPTION);
         break;
     case O_DOMID:
         if (!vn_parse_int(optarg, &c->o.cfg.domain_id) || c->o.cfg.domain_id < -1)

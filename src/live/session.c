@@ -32,11 +32,9 @@ static void launch_config(vn_config *cfg, const vn_ap_info *i)
 {
     if (!i->has_cfg)
         return;   /* an entry of a vnuma that did not record them */
-    if (!cfg->mounts_source || strncmp(cfg->mounts_source, "--hugetlbfs", 11))
+    if (!vn_config_mounts_given(cfg))
         vn_config_copy_mounts(cfg, &i->cfg);
-    bool own_dir = cfg->backing_dir_source &&
-                   !strcmp(cfg->backing_dir_source, "--memory-backing-dir");
-    if (!own_dir && i->cfg.memory_backing_dir)
+    if (!vn_config_backing_dir_given(cfg) && i->cfg.memory_backing_dir)
         vn_config_set_backing_dir(cfg, i->cfg.memory_backing_dir, i->cfg.backing_dir_source);
 }
 

@@ -65,6 +65,18 @@ void vn_config_set_backing_dir(vn_config *cfg, const char *dir, const char *sour
     cfg->backing_dir_source = vn_strdup(source);
 }
 
+bool vn_config_mounts_given(const vn_config *cfg)
+{
+    /* the sources vn_config_add_mount_spec sets */
+    return cfg->mounts_source && !strncmp(cfg->mounts_source, "--hugetlbfs", 11);
+}
+
+bool vn_config_backing_dir_given(const vn_config *cfg)
+{
+    return cfg->backing_dir_source &&
+           !strcmp(cfg->backing_dir_source, VN_CONFIG_FROM_BACKING_DIR_OPTION);
+}
+
 int vn_config_add_mount_spec(vn_config *cfg, const char *spec, vn_error *err)
 {
     if (!strcmp(spec, "none")) {       /* no mounts, and none to discover */

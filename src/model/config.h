@@ -44,6 +44,12 @@ void vn_config_add_mount_deflt(vn_config *cfg, const char *path, uint64_t size_k
                                bool deflt);
 /* The memory backing directory, and where it came from (for --verbose). */
 void vn_config_set_backing_dir(vn_config *cfg, const char *dir, const char *source);
+/* The source the command line gives: --memory-backing-dir DIR. */
+#define VN_CONFIG_FROM_BACKING_DIR_OPTION "--memory-backing-dir"
+/* Whether the command line gave the mounts (--hugetlbfs, "none" too) and
+ * the directory, rather than discovery or the default. */
+bool vn_config_mounts_given(const vn_config *cfg);
+bool vn_config_backing_dir_given(const vn_config *cfg);
 /* Parse "PATH=SIZE" (SIZE like 2M, 1G, 2048k, 2048 = KiB), or "none": no
  * mounts at all (nothing discovered either).  Sets mounts_source. */
 int vn_config_add_mount_spec(vn_config *cfg, const char *spec, vn_error *err);
